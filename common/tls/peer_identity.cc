@@ -1,0 +1,88 @@
+#include "common/tls/peer_identity.h"
+
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <cctype>
+
+#include "absl/strings/match.h"
+#include "common/iso3166/iso3166.h"
+#include "common/status_macros.h"
+
+namespace poc {
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kState: return "state";
+    case Role::kSecretariat: return "secretariat";
+    case Role::kObserver: return "observer";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
+  constexpr std::string_view kState = "urn:poc:state:";
+  constexpr std::string_view kObserver = "urn:poc:observer:";
+  if (uri == "urn:poc:secretariat") {
+    return PeerIdentity{Role::kSecretariat, "secretariat", std::string(uri)};
+  }
+  if (absl::StartsWith(uri, kState)) {
+    std::string code(uri.substr(kState.size()));
+    if (!IsIso3166Alpha3(code)) {
+      return absl::PermissionDeniedError("certificate names State '" + code +
+                                         "', which is not an ISO 3166-1 alpha-3 code");
+    }
+    return PeerIdentity{Role::kState, code, std::string(uri)};
+  }
+  if (absl::StartsWith(uri, kObserver)) {
+    std::string slug(uri.substr(kObserver.size()));
+    bool ok = !slug.empty() && slug.size() <= 64;
+    for (char c : slug) ok = ok && (std::islower(static_cast<unsigned char>(c)) ||
+                                    std::isdigit(static_cast<unsigned char>(c)) || c == '-');
+    if (!ok) return absl::PermissionDeniedError("observer slug '" + slug + "' is malformed");
+    return PeerIdentity{Role::kObserver, slug, std::string(uri)};
+  }
+  return absl::PermissionDeniedError("'" + std::string(uri) + "' is not a PoC identity URI");
+}
+
+absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (cert == nullptr) return absl::InvalidArgumentError("peer certificate does not parse");
+  std::vector<std::string> uris;
+  auto* names = static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+    if (name->type != GEN_URI) continue;
+    const ASN1_IA5STRING* s = name->d.uniformResourceIdentifier;
+    uris.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                      static_cast<size_t>(ASN1_STRING_length(s)));
+  }
+  GENERAL_NAMES_free(names);
+  X509_free(cert);
+  return uris;
+}
+
+absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext& context) {
+  if (!context.IsPeerAuthenticated()) {
+    return absl::UnauthenticatedError("no verified client certificate");
+  }
+  const auto pems = context.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  if (pems.empty()) return absl::UnauthenticatedError("no client certificate presented");
+  ASSIGN_OR_RETURN(std::vector<std::string> uris,
+                   CertificateUris(std::string(pems.front().data(), pems.front().size())));
+  std::vector<std::string> ours;
+  for (const auto& u : uris) {
+    if (absl::StartsWith(u, "urn:poc:")) ours.push_back(u);
+  }
+  if (ours.size() != 1) {
+    return absl::PermissionDeniedError(
+        "client certificate must carry exactly one urn:poc: SAN URI, found " +
+        std::to_string(ours.size()));
+  }
+  return ParseIdentityUri(ours.front());
+}
+
+}  // namespace poc
