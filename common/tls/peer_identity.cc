@@ -1,15 +1,20 @@
 #include "common/tls/peer_identity.h"
 
+#include <grpc/grpc_security_constants.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include <cctype>
 
-#include "absl/strings/match.h"
 #include "common/iso3166/iso3166.h"
 #include "common/status_macros.h"
 
 namespace poc {
+namespace {
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+}  // namespace
 
 const char* RoleName(Role role) {
   switch (role) {
@@ -26,7 +31,7 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
   if (uri == "urn:poc:secretariat") {
     return PeerIdentity{Role::kSecretariat, "secretariat", std::string(uri)};
   }
-  if (absl::StartsWith(uri, kState)) {
+  if (StartsWith(uri, kState)) {
     std::string code(uri.substr(kState.size()));
     if (!IsIso3166Alpha3(code)) {
       return absl::PermissionDeniedError("certificate names State '" + code +
@@ -34,7 +39,7 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
     }
     return PeerIdentity{Role::kState, code, std::string(uri)};
   }
-  if (absl::StartsWith(uri, kObserver)) {
+  if (StartsWith(uri, kObserver)) {
     std::string slug(uri.substr(kObserver.size()));
     bool ok = !slug.empty() && slug.size() <= 64;
     for (char c : slug) ok = ok && (std::islower(static_cast<unsigned char>(c)) ||
@@ -75,7 +80,7 @@ absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext
                    CertificateUris(std::string(pems.front().data(), pems.front().size())));
   std::vector<std::string> ours;
   for (const auto& u : uris) {
-    if (absl::StartsWith(u, "urn:poc:")) ours.push_back(u);
+    if (StartsWith(u, "urn:poc:")) ours.push_back(u);
   }
   if (ours.size() != 1) {
     return absl::PermissionDeniedError(
