@@ -1,0 +1,55 @@
+#include "server/relay_config.h"
+
+#include "common/status_macros.h"
+#include "common/util/time_format.h"
+
+namespace poc {
+
+void RelayConfig::Bind(ConfigBinder* b) {
+  b->AddString("--listen", "listen", &listen,
+               "gRPC address to serve on, host:port (port 0 picks a free port)");
+  b->AddPath("--port-file", "port_file", &port_file,
+             "write the bound gRPC port to this file once serving");
+  b->AddPath("--database", "database", &database, "SQLite file of the relay's store");
+  b->AddPath("--directory", "directory", &directory,
+             "the directory file (States and their signing keys) the Secretariat maintains");
+  b->AddPath("--signing-key", "signing_key", &signing_key,
+             "the relay's Ed25519 key for receipts and directory snapshots (mode 0600)");
+  b->AddPath("--tls-ca", "tls.ca", &tls.ca, "federation root CA certificate");
+  b->AddPath("--tls-cert", "tls.cert", &tls.cert, "the relay's server certificate");
+  b->AddPath("--tls-key", "tls.key", &tls.key, "the relay's TLS private key (mode 0600)");
+  b->AddInt("--max-message-bytes", "limits.max_message_bytes", &max_message_bytes,
+            "largest accepted signed message, in bytes");
+  b->AddString("--clock-skew", "limits.clock_skew", &clock_skew_text,
+               "how far in the future a message's created_at may be (e.g. 5m)");
+  b->AddString("--max-message-age", "limits.max_message_age", &max_message_age_text,
+               "how old a message's created_at may be when first submitted (e.g. 72h)");
+  b->AddInt("--max-batch", "limits.max_batch", &max_batch,
+            "most submissions committed together in one fsync");
+  b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
+  b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
+}
+
+absl::Status RelayConfig::Finish() {
+  auto skew = ParseDuration(clock_skew_text);
+  if (!skew.ok()) {
+    return absl::InvalidArgumentError("[limits] clock_skew: " + std::string(skew.status().message()));
+  }
+  clock_skew = *skew;
+  auto age = ParseDuration(max_message_age_text);
+  if (!age.ok()) {
+    return absl::InvalidArgumentError("[limits] max_message_age: " +
+                                      std::string(age.status().message()));
+  }
+  max_message_age = *age;
+  if (max_message_bytes < 1024 || max_message_bytes > 4 * 1024 * 1024) {
+    return absl::InvalidArgumentError(
+        "[limits] max_message_bytes: must be between 1024 and 4194304");
+  }
+  if (max_batch < 1 || max_batch > 10000) {
+    return absl::InvalidArgumentError("[limits] max_batch: must be between 1 and 10000");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace poc

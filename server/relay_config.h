@@ -1,0 +1,41 @@
+// The relay's settings: a TOML file (deploy/relay.toml.sample) and the same keys as flags.
+#ifndef POC_SERVER_RELAY_CONFIG_H_
+#define POC_SERVER_RELAY_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/config/config_binder.h"
+#include "common/tls/credentials.h"
+
+namespace poc {
+
+struct RelayConfig {
+  std::string listen = "127.0.0.1:7443";
+  std::string port_file;  // when set, the bound port is written there (for listen ":0")
+  std::string database = "relay.db";
+  std::string directory = "directory.toml";
+  std::string signing_key = "relay-signing.key";
+  TlsFiles tls;
+  int64_t max_message_bytes = 256 * 1024;
+  std::string clock_skew_text = "5m";
+  std::string max_message_age_text = "72h";
+  int64_t max_batch = 512;  // submissions that may share one fsync
+  bool log_json = false;
+  std::string log_level = "info";
+
+  // Derived by Finish().
+  absl::Duration clock_skew;
+  absl::Duration max_message_age;
+
+  // Registers every setting as a flag and a config key.
+  void Bind(ConfigBinder* binder);
+  // Parses durations and checks ranges; errors name the setting.
+  absl::Status Finish();
+};
+
+}  // namespace poc
+
+#endif  // POC_SERVER_RELAY_CONFIG_H_

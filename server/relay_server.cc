@@ -1,0 +1,89 @@
+#include "server/relay_server.h"
+
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+
+#include "common/crypto/key_files.h"
+#include "common/crypto/sha256.h"
+#include "common/status_macros.h"
+#include "common/util/time_format.h"
+#include "server/directory_file.h"
+
+namespace poc {
+
+absl::StatusOr<std::shared_ptr<const PublishedDirectory>> RelayServer::LoadDirectory() {
+  ASSIGN_OR_RETURN(v1::Directory proto, LoadDirectoryFile(config_.directory));
+  *proto.mutable_issued_at() = ToProto(absl::Now());
+  ASSIGN_OR_RETURN(DirectoryView view, DirectoryView::Build(proto));
+  v1::Signed snapshot = signer_->Directory(view.proto());
+  return std::make_shared<const PublishedDirectory>(
+      PublishedDirectory{std::move(view), std::move(snapshot)});
+}
+
+absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfig& config,
+                                                                const Clock* clock) {
+  std::unique_ptr<RelayServer> relay(new RelayServer());
+  relay->config_ = config;
+  ASSIGN_OR_RETURN(Ed25519PrivateKey key, LoadPrivateKeyFile(config.signing_key));
+  relay->signer_ = std::make_unique<RelaySigner>(std::move(key));
+  ASSIGN_OR_RETURN(auto directory, relay->LoadDirectory());
+  relay->directory_ = std::make_unique<DirectoryHolder>(directory);
+  ASSIGN_OR_RETURN(auto credentials, MakeServerCredentials(config.tls));
+  ASSIGN_OR_RETURN(relay->store_,
+                   SqliteRelayStore::Open(config.database, static_cast<int>(config.max_batch)));
+
+  relay->core_ = std::make_unique<RelayCore>();
+  RelayCore& core = *relay->core_;
+  core.store = relay->store_.get();
+  core.directory = relay->directory_.get();
+  core.signer = relay->signer_.get();
+  core.clock = clock;
+  core.limits.max_message_bytes = config.max_message_bytes;
+  core.limits.clock_skew = config.clock_skew;
+  core.limits.max_message_age = config.max_message_age;
+  relay->service_ = std::make_unique<RelayService>(relay->core_.get());
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, credentials, &relay->port_);
+  builder.RegisterService(relay->service_.get());
+  // Oversize messages get a clear INVALID_ARGUMENT from the relay, not a transport error.
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes * 2 + 64 * 1024));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  relay->server_ = builder.BuildAndStart();
+  if (!relay->server_ || relay->port_ == 0) {
+    return absl::UnavailableError("cannot listen on " + config.listen +
+                                  " (address in use or not local?); set --listen");
+  }
+  spdlog::info("relay serving on port {} (directory version {}, {} States, audit size {})",
+               relay->port_, directory->view.version(), directory->view.StateCodes().size(),
+               relay->store_->AuditSize());
+  return relay;
+}
+
+absl::Status RelayServer::ReloadDirectory() {
+  auto next = LoadDirectory();
+  if (!next.ok()) {
+    spdlog::error("directory reload failed, still serving version {}: {}",
+                  directory_->Get()->view.version(), next.status().ToString());
+    return next.status();
+  }
+  spdlog::info("directory reloaded: version {}", (*next)->view.version());
+  directory_->Set(*std::move(next));
+  return absl::OkStatus();
+}
+
+void RelayServer::Shutdown(absl::Duration grace) {
+  if (stopped_) return;
+  stopped_ = true;
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  store_->Shutdown();
+  core_->readers.join();
+  spdlog::info("relay stopped");
+}
+
+RelayServer::~RelayServer() { Shutdown(); }
+
+}  // namespace poc

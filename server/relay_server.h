@@ -1,0 +1,51 @@
+// A running relay: store, directory, signer and the gRPC server, assembled from a RelayConfig.
+// main.cc runs one; integration tests may run one in-process on port 0.
+#ifndef POC_SERVER_RELAY_SERVER_H_
+#define POC_SERVER_RELAY_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "server/relay_config.h"
+#include "server/relay_core.h"
+#include "server/relay_service.h"
+#include "server/sqlite_relay_store.h"
+
+namespace poc {
+
+class RelayServer {
+ public:
+  // Loads keys, directory and store, then serves. Every failure names the file or setting.
+  // `*clock` must outlive the server.
+  static absl::StatusOr<std::unique_ptr<RelayServer>> Start(const RelayConfig& config,
+                                                            const Clock* clock);
+  ~RelayServer();
+  RelayServer(const RelayServer&) = delete;
+  RelayServer& operator=(const RelayServer&) = delete;
+
+  int port() const { return port_; }
+  // Re-reads the directory file; on any error keeps serving the current one.
+  absl::Status ReloadDirectory();
+  // Stops taking calls (open streams get `grace` to end), then drains the store.
+  void Shutdown(absl::Duration grace = absl::Seconds(5));
+
+ private:
+  RelayServer() = default;
+  absl::StatusOr<std::shared_ptr<const PublishedDirectory>> LoadDirectory();
+
+  RelayConfig config_;
+  std::unique_ptr<SqliteRelayStore> store_;
+  std::unique_ptr<RelaySigner> signer_;
+  std::unique_ptr<DirectoryHolder> directory_;
+  std::unique_ptr<RelayCore> core_;
+  std::unique_ptr<RelayService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace poc
+
+#endif  // POC_SERVER_RELAY_SERVER_H_

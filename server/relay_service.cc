@@ -1,0 +1,116 @@
+#include "server/relay_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/rpc/grpc_status.h"
+#include "common/tls/peer_identity.h"
+#include "server/relay_session.h"
+
+namespace poc {
+namespace {
+
+// The caller's State, from its verified certificate only.
+absl::StatusOr<std::string> CallerState(grpc::CallbackServerContext* context) {
+  auto auth = context->auth_context();
+  if (!auth) return absl::UnauthenticatedError("no TLS client certificate");
+  auto peer = PeerIdentityFromAuthContext(*auth);
+  if (!peer.ok()) return peer.status();
+  if (peer->role != Role::kState) {
+    return absl::PermissionDeniedError(std::string("only State nodes may call this; the caller "
+                                                   "is ") + RoleName(peer->role) + " " +
+                                       peer->name);
+  }
+  return peer->name;
+}
+
+// A session that is refused before it starts.
+class RefusedSession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame> {
+ public:
+  explicit RefusedSession(grpc::Status status) { Finish(std::move(status)); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* context,
+                                               const v1::SubmitRequest* request,
+                                               v1::SubmitResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto state = CallerState(context);
+  if (!state.ok()) {
+    spdlog::warn("submit refused ({}): {}", context->peer(), state.status().ToString());
+    reactor->Finish(ToGrpcStatus(state.status()));
+    return reactor;
+  }
+  auto directory = core_->directory->Get();
+  auto message = CheckSubmission(request->envelope(), *state, directory->view, core_->limits,
+                                 core_->clock->Now());
+  if (!message.ok()) {
+    spdlog::warn("submit from {} rejected: {}", *state, message.status().ToString());
+    reactor->Finish(ToGrpcStatus(message.status()));
+    return reactor;
+  }
+  const RelaySigner* signer = core_->signer;
+  auto receipt_fields = std::make_shared<NewMessage>(*message);
+  receipt_fields->envelope.clear();
+  ReceiptMaker make_receipt = [signer, receipt_fields](uint64_t audit_index) {
+    return signer->SubmitReceipt(receipt_fields->id, receipt_fields->hash, audit_index,
+                                 receipt_fields->relay_time, receipt_fields->recipients);
+  };
+  const std::string id = message->id;
+  const std::string sender = message->sender;
+  core_->store->Submit(
+      *std::move(message), std::move(make_receipt),
+      [this, reactor, response, id, sender](absl::StatusOr<SubmitOutcome> out) {
+        if (!out.ok()) {
+          spdlog::warn("submit {} from {} failed: {}", id, sender, out.status().ToString());
+          reactor->Finish(ToGrpcStatus(out.status()));
+          return;
+        }
+        if (!response->mutable_receipt()->ParseFromString(out->receipt)) {
+          reactor->Finish(grpc::Status(grpc::StatusCode::INTERNAL, "stored receipt is damaged"));
+          return;
+        }
+        response->set_duplicate(out->duplicate);
+        if (out->duplicate) {
+          spdlog::info("submit {} from {}: duplicate, original receipt returned", id, sender);
+        } else {
+          spdlog::info("stored {} from {} for {} recipient(s)", id, sender,
+                       out->recipients.size());
+        }
+        reactor->Finish(grpc::Status::OK);
+        core_->registry.Wake(out->recipients);
+      });
+  return reactor;
+}
+
+grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame>* RelayService::Session(
+    grpc::CallbackServerContext* context) {
+  auto state = CallerState(context);
+  if (!state.ok()) {
+    spdlog::warn("session refused ({}): {}", context->peer(), state.status().ToString());
+    return new RefusedSession(ToGrpcStatus(state.status()));
+  }
+  if (!core_->directory->Get()->view.HasState(*state)) {
+    spdlog::warn("session refused: {} is not in the directory", *state);
+    return new RefusedSession(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                                           *state + " is not in the directory"));
+  }
+  return new RelaySession(core_, *state);
+}
+
+grpc::ServerUnaryReactor* RelayService::GetDirectory(grpc::CallbackServerContext* context,
+                                                     const v1::GetDirectoryRequest* /*request*/,
+                                                     v1::GetDirectoryResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto state = CallerState(context);
+  if (!state.ok()) {
+    reactor->Finish(ToGrpcStatus(state.status()));
+    return reactor;
+  }
+  *response->mutable_directory() = core_->directory->Get()->signed_snapshot;
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace poc

@@ -1,0 +1,274 @@
+#include "server/relay_session.h"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/crypto/sha256.h"
+#include "common/envelope/signed.h"
+#include "common/rpc/grpc_status.h"
+#include "common/util/time_format.h"
+#include "poc/v1/message.pb.h"
+
+namespace poc {
+
+RelaySession::RelaySession(RelayCore* core, std::string state)
+    : core_(core), state_(std::move(state)) {
+  v1::RelayFrame welcome;
+  welcome.mutable_welcome()->set_state(state_);
+  welcome.mutable_welcome()->set_directory_version(core_->directory->Get()->view.version());
+  welcome.mutable_welcome()->set_queued(core_->store->QueuedCount(state_).value_or(0));
+  spdlog::info("session opened: {} ({} queued)", state_, welcome.welcome().queued());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    out_.push_back(std::move(welcome));
+    WriteNextLocked();
+    FetchLocked();
+  }
+  StartRead(&in_);
+  core_->registry.Register(state_, this);
+}
+
+void RelaySession::Wake() {
+  std::lock_guard<std::mutex> lock(mu_);
+  FetchLocked();
+}
+
+void RelaySession::Replace() {
+  std::lock_guard<std::mutex> lock(mu_);
+  spdlog::warn("session of {} replaced by a newer session of the same State", state_);
+  FinishLocked(grpc::Status(grpc::StatusCode::ABORTED,
+                            "a newer session of " + state_ + " replaced this one"));
+}
+
+void RelaySession::FetchLocked() {
+  if (finished_) return;
+  if (fetching_) {
+    refetch_ = true;
+    return;
+  }
+  if (pushed_.size() >= kWindow) return;  // an answer will call FetchLocked again
+  fetching_ = true;
+  refetch_ = false;
+  const size_t want = std::min<size_t>(kWindow - pushed_.size(), 64);
+  const uint64_t after = cursor_;
+  ++outstanding_;
+  boost::asio::post(core_->readers, [this, after, want] {
+    FetchDone(core_->store->FetchQueue(state_, after, static_cast<int>(want)), want);
+  });
+}
+
+void RelaySession::FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_t asked) {
+  std::unique_lock<std::mutex> lock(mu_);
+  fetching_ = false;
+  if (done_) {
+    Release(&lock);
+    return;
+  }
+  --outstanding_;
+  if (!items.ok()) {
+    spdlog::error("reading the queue of {} failed: {}", state_, items.status().ToString());
+    FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay store unavailable"));
+    return;
+  }
+  for (QueueItem& item : *items) {
+    cursor_ = std::max(cursor_, item.seq);
+    v1::RelayFrame frame;
+    Pushed pushed{item.kind, item.message_id, {}, {}};
+    if (item.kind == QueueItem::Kind::kDelivery) {
+      v1::Delivery* d = frame.mutable_delivery();
+      d->set_seq(item.seq);
+      if (!d->mutable_envelope()->ParseFromString(item.payload)) {
+        spdlog::error("stored envelope of {} does not parse; skipping", item.message_id);
+        continue;
+      }
+      pushed.message_hash = Sha256(d->envelope().message());
+    } else {
+      v1::ReceiptNotice* n = frame.mutable_receipt_notice();
+      n->set_seq(item.seq);
+      if (!n->mutable_receipt()->ParseFromString(item.payload)) {
+        spdlog::error("stored receipt for {} does not parse; skipping", item.message_id);
+        continue;
+      }
+    }
+    pushed_.emplace(item.seq, std::move(pushed));
+    out_.push_back(std::move(frame));
+  }
+  WriteNextLocked();
+  if (refetch_ || items->size() == asked) FetchLocked();
+}
+
+void RelaySession::WriteNextLocked() {
+  if (writing_ || out_.empty() || finished_) return;
+  writing_ = true;
+  StartWrite(&out_.front());
+}
+
+void RelaySession::OnWriteDone(bool ok) {
+  std::lock_guard<std::mutex> lock(mu_);
+  writing_ = false;
+  out_.pop_front();
+  if (finish_pending_) {
+    finish_pending_ = false;
+    Finish(pending_finish_);
+    return;
+  }
+  if (!ok) {
+    FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "write failed"));
+    return;
+  }
+  WriteNextLocked();
+}
+
+void RelaySession::FinishLocked(grpc::Status status) {
+  if (finished_) return;
+  finished_ = true;
+  if (writing_) {
+    pending_finish_ = std::move(status);
+    finish_pending_ = true;
+  } else {
+    Finish(std::move(status));
+  }
+}
+
+void RelaySession::OnReadDone(bool ok) {
+  if (!ok) {
+    std::lock_guard<std::mutex> lock(mu_);
+    FinishLocked(grpc::Status::OK);
+    return;
+  }
+  const v1::NodeFrame frame = std::move(in_);
+  in_.Clear();
+  StartRead(&in_);
+  HandleFrame(frame);
+}
+
+void RelaySession::HandleFrame(const v1::NodeFrame& frame) {
+  switch (frame.frame_case()) {
+    case v1::NodeFrame::kHello:
+      spdlog::info("session of {}: node software {}", state_, frame.hello().software());
+      return;
+    case v1::NodeFrame::kDeliveryAck:
+      HandleDeliveryAck(frame.delivery_ack());
+      return;
+    case v1::NodeFrame::kDeliveryReject: {
+      const uint64_t seq = frame.delivery_reject().seq();
+      spdlog::warn("{} refused delivery #{}: {}", state_, seq, frame.delivery_reject().reason());
+      Hold();
+      core_->store->RecordRefusal(state_, seq, frame.delivery_reject().reason(),
+                                  core_->clock->Now(), [this, seq](absl::Status s) {
+                                    if (!s.ok()) spdlog::error("recording refusal: {}", s.ToString());
+                                    Answered(seq);
+                                  });
+      return;
+    }
+    case v1::NodeFrame::kNoticeAck: {
+      const uint64_t seq = frame.notice_ack().seq();
+      Hold();
+      core_->store->RecordNoticeAck(state_, seq, [this, seq](absl::Status s) {
+        if (!s.ok()) spdlog::error("recording notice ack: {}", s.ToString());
+        Answered(seq);
+      });
+      return;
+    }
+    default: {
+      std::lock_guard<std::mutex> lock(mu_);
+      FinishLocked(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "empty or unknown frame"));
+    }
+  }
+}
+
+void RelaySession::HandleDeliveryAck(const v1::DeliveryAck& ack) {
+  Pushed pushed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pushed_.find(ack.seq());
+    if (it == pushed_.end() || it->second.kind != QueueItem::Kind::kDelivery) {
+      spdlog::debug("{} answered #{}, which this session did not push; ignored", state_, ack.seq());
+      return;
+    }
+    pushed = it->second;
+  }
+  // The receipt must be the recipient State's own signed statement about these exact bytes.
+  auto directory = core_->directory->Get();
+  const KeyEntry* key = directory->view.FindKey(ack.receipt().key_id());
+  absl::Status bad;
+  v1::DeliveryReceipt receipt;
+  if (key == nullptr || key->state != state_ || key->status == v1::KEY_STATUS_REVOKED) {
+    bad = absl::UnauthenticatedError("receipt key " + ack.receipt().key_id() +
+                                     " is not an active key of " + state_);
+  } else if (absl::Status s = VerifyStatement(kDeliveryReceiptDomain, ack.receipt(), key->key);
+             !s.ok()) {
+    bad = s;
+  } else if (!receipt.ParseFromString(ack.receipt().body())) {
+    bad = absl::InvalidArgumentError("receipt body does not parse");
+  } else if (receipt.message_id() != pushed.message_id ||
+             receipt.message_hash() != pushed.message_hash || receipt.recipient() != state_) {
+    bad = absl::InvalidArgumentError("receipt does not match delivery #" +
+                                     std::to_string(ack.seq()));
+  }
+  if (!bad.ok()) {
+    spdlog::warn("{} sent a bad delivery receipt for #{}: {}", state_, ack.seq(), bad.ToString());
+    std::lock_guard<std::mutex> lock(mu_);
+    FinishLocked(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                              "delivery receipt rejected: " + std::string(bad.message())));
+    return;
+  }
+  DeliveryRecord record;
+  record.state = state_;
+  record.seq = ack.seq();
+  record.message_id = receipt.message_id();
+  record.receipt = ack.receipt().SerializeAsString();
+  record.receipt_hash = Sha256(ack.receipt().body());
+  record.relay_time = core_->clock->Now();
+  const uint64_t seq = ack.seq();
+  const std::string message_id = receipt.message_id();
+  Hold();
+  core_->store->RecordDelivery(
+      std::move(record), [this, seq, message_id](absl::StatusOr<DeliveryOutcome> out) {
+        if (!out.ok()) {
+          spdlog::error("recording delivery of {} to {}: {}", message_id, state_,
+                        out.status().ToString());
+        } else if (!out->sender.empty()) {
+          spdlog::info("delivered {} to {}", message_id, state_);
+          core_->registry.Wake(out->sender);
+        }
+        Answered(seq);
+      });
+}
+
+void RelaySession::Answered(uint64_t seq) {
+  std::unique_lock<std::mutex> lock(mu_);
+  pushed_.erase(seq);
+  if (!done_) FetchLocked();
+  Release(&lock);
+}
+
+void RelaySession::Hold() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++outstanding_;
+}
+
+void RelaySession::Release(std::unique_lock<std::mutex>* lock) {
+  --outstanding_;
+  if (done_ && outstanding_ == 0) {
+    lock->unlock();
+    delete this;
+  }
+}
+
+void RelaySession::OnCancel() {
+  std::lock_guard<std::mutex> lock(mu_);
+  FinishLocked(grpc::Status::CANCELLED);
+}
+
+void RelaySession::OnDone() {
+  core_->registry.Unregister(state_, this);
+  spdlog::info("session closed: {}", state_);
+  std::unique_lock<std::mutex> lock(mu_);
+  done_ = true;
+  if (outstanding_ > 0) return;  // the last store callback deletes us
+  lock.unlock();
+  delete this;
+}
+
+}  // namespace poc

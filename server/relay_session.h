@@ -1,0 +1,78 @@
+// One node's Session stream: pushes the State's queue in relay order and takes its answers.
+#ifndef POC_SERVER_RELAY_SESSION_H_
+#define POC_SERVER_RELAY_SESSION_H_
+
+#include <grpcpp/support/server_callback.h>
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "server/relay_core.h"
+#include "poc/v1/relay.pb.h"
+
+namespace poc {
+
+// Lifetime: created by the service for each Session call; deletes itself in OnDone, or when
+// its last store call returns after OnDone. Thread-safety: all mutable state is guarded by
+// mu_; callbacks may run on any gRPC or store thread.
+//
+// Flow control: at most kWindow pushed items wait for an answer; the rest stay in the store.
+class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame>,
+                           public SessionHandle {
+ public:
+  static constexpr size_t kWindow = 256;
+
+  RelaySession(RelayCore* core, std::string state);
+
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+  void Wake() override;
+  void Replace() override;
+
+ private:
+  struct Pushed {
+    QueueItem::Kind kind;
+    std::string message_id;
+    std::string message_hash;  // deliveries only
+    std::string sender;        // deliveries only
+  };
+
+  void HandleFrame(const v1::NodeFrame& frame);
+  void HandleDeliveryAck(const v1::DeliveryAck& ack);
+  void Answered(uint64_t seq);
+  // The following require mu_ held.
+  void FetchLocked();
+  void WriteNextLocked();
+  void FinishLocked(grpc::Status status);
+  void FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_t asked);
+  // Store work in flight holds the session alive: Hold() before starting it, and end its
+  // callback with Release(), which deletes the session when it is done and nothing is left.
+  void Hold();
+  void Release(std::unique_lock<std::mutex>* lock);
+
+  RelayCore* const core_;
+  const std::string state_;
+  v1::NodeFrame in_;  // owned by the read in flight
+
+  std::mutex mu_;
+  std::deque<v1::RelayFrame> out_;     // guarded by mu_; front() is being written when writing_
+  std::map<uint64_t, Pushed> pushed_;  // guarded by mu_; sent and not yet answered
+  uint64_t cursor_ = 0;                // guarded by mu_; highest seq taken from the store
+  bool writing_ = false;               // guarded by mu_
+  bool fetching_ = false;              // guarded by mu_
+  bool refetch_ = false;               // guarded by mu_; a Wake came while fetching
+  bool finished_ = false;              // guarded by mu_; Finish called or scheduled
+  bool done_ = false;                  // guarded by mu_; OnDone ran
+  int outstanding_ = 0;                // guarded by mu_; store calls in flight
+  grpc::Status pending_finish_;        // guarded by mu_; held back while a write is pending
+  bool finish_pending_ = false;        // guarded by mu_
+};
+
+}  // namespace poc
+
+#endif  // POC_SERVER_RELAY_SESSION_H_

@@ -1,0 +1,100 @@
+// The relay's durable state behind one small interface, so that a PostgreSQL backend can
+// later serve a pair of relays (DESIGN.md, "Storage and scale"). The SQLite implementation is
+// sqlite_relay_store.h.
+//
+// Contract for every mutating call: `done` runs exactly once, on a store thread, after the
+// change (and its audit leaf) is durable on disk, or with the error that prevented it, in
+// which case nothing of the change is stored. Callers must not block in `done`.
+#ifndef POC_SERVER_RELAY_STORE_H_
+#define POC_SERVER_RELAY_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "poc/v1/audit.pb.h"
+#include "poc/v1/template.pb.h"
+
+namespace poc {
+
+// A verified, validated submission.
+struct NewMessage {
+  std::string id;
+  std::string sender;
+  std::string hash;      // SHA-256 of the message bytes
+  std::string envelope;  // the serialized poc.v1.Envelope, exactly as received
+  std::vector<std::string> recipients;  // States, groups expanded, sender excluded
+  v1::MessageType kind = v1::MESSAGE_TYPE_UNSPECIFIED;
+  std::string in_reply_to;
+  absl::Time relay_time;
+};
+
+struct SubmitOutcome {
+  std::string receipt;  // the serialized relay-signed poc.v1.Signed receipt
+  bool duplicate = false;
+  std::vector<std::string> recipients;  // whose queues gained an item (empty for duplicates)
+};
+
+// Makes the signed receipt once the audit index is known; runs inside the store's commit.
+using ReceiptMaker = std::function<std::string(uint64_t audit_index)>;
+
+// A recipient's verified delivery receipt for queue item `seq`.
+struct DeliveryRecord {
+  std::string state;       // the recipient
+  uint64_t seq = 0;
+  std::string message_id;
+  std::string receipt;     // serialized poc.v1.Signed, forwarded to the sender as is
+  std::string receipt_hash;
+  absl::Time relay_time;
+};
+
+struct DeliveryOutcome {
+  std::string sender;  // whose queue gained the receipt notice; empty if nothing changed
+};
+
+struct QueueItem {
+  enum class Kind { kDelivery = 1, kReceiptNotice = 2 };
+  uint64_t seq = 0;
+  Kind kind = Kind::kDelivery;
+  std::string message_id;
+  std::string payload;  // kDelivery: serialized Envelope; kReceiptNotice: serialized Signed
+};
+
+class RelayStore {
+ public:
+  virtual ~RelayStore() = default;
+
+  // Idempotent by message id: the same hash again yields the stored receipt with
+  // duplicate=true; another hash under a known id fails with ALREADY_EXISTS.
+  virtual void Submit(NewMessage message, ReceiptMaker make_receipt,
+                      std::function<void(absl::StatusOr<SubmitOutcome>)> done) = 0;
+
+  // Removes the delivered item from the recipient's queue, keeps the receipt, logs it, and
+  // queues a receipt notice for the sender. A receipt for an item already gone is a no-op.
+  virtual void RecordDelivery(DeliveryRecord record,
+                              std::function<void(absl::StatusOr<DeliveryOutcome>)> done) = 0;
+
+  // The recipient's node refused item `seq`; it is removed from the queue and the refusal logged.
+  virtual void RecordRefusal(std::string state, uint64_t seq, std::string reason,
+                             absl::Time relay_time, std::function<void(absl::Status)> done) = 0;
+
+  // The node stored receipt notice `seq`; it is removed from the queue.
+  virtual void RecordNoticeAck(std::string state, uint64_t seq,
+                               std::function<void(absl::Status)> done) = 0;
+
+  // Appends an event with no other state change (e.g. a directory version taking effect).
+  virtual void AppendEvent(v1::AuditEvent event, std::function<void(absl::Status)> done) = 0;
+
+  // Items queued for `state` with seq > after_seq, in relay order. Thread-safe.
+  virtual absl::StatusOr<std::vector<QueueItem>> FetchQueue(const std::string& state,
+                                                            uint64_t after_seq, int limit) = 0;
+  virtual absl::StatusOr<uint64_t> QueuedCount(const std::string& state) = 0;
+  virtual uint64_t AuditSize() = 0;
+};
+
+}  // namespace poc
+
+#endif  // POC_SERVER_RELAY_STORE_H_

@@ -1,0 +1,42 @@
+// Which State has a live Session stream, so new queue items can be pushed at once.
+#ifndef POC_SERVER_SESSION_REGISTRY_H_
+#define POC_SERVER_SESSION_REGISTRY_H_
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace poc {
+
+// A live session as the registry sees it.
+class SessionHandle {
+ public:
+  virtual ~SessionHandle() = default;
+  // New items may be queued for this session's State. Must not block.
+  virtual void Wake() = 0;
+  // Another session of the same State took over; end this one. Must not block.
+  virtual void Replace() = 0;
+};
+
+// Thread-safe. Lock order: the registry's mutex is taken before any session's own mutex, so a
+// session must never call into the registry while holding its own lock.
+class SessionRegistry {
+ public:
+  // The newest session of a State wins: a node that restarted after a crash replaces its
+  // half-open predecessor at once.
+  void Register(const std::string& state, SessionHandle* session);
+  // No-op when `session` is no longer the State's registered one.
+  void Unregister(const std::string& state, SessionHandle* session);
+  void Wake(const std::string& state);
+  void Wake(const std::vector<std::string>& states);
+  size_t Count() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, SessionHandle*> sessions_;  // guarded by mu_
+};
+
+}  // namespace poc
+
+#endif  // POC_SERVER_SESSION_REGISTRY_H_

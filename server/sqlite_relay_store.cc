@@ -1,0 +1,310 @@
+#include "server/sqlite_relay_store.h"
+
+#include "common/status_macros.h"
+#include "common/util/time_format.h"
+
+namespace poc {
+namespace {
+
+constexpr char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS messages(
+  id TEXT PRIMARY KEY,
+  hash BLOB NOT NULL,
+  sender TEXT NOT NULL,
+  envelope BLOB NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  audit_index INTEGER NOT NULL,
+  receipt BLOB NOT NULL
+);
+-- Per-recipient FIFO: items leave when the recipient's node answers them.
+CREATE TABLE IF NOT EXISTS queue(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  state TEXT NOT NULL,
+  kind INTEGER NOT NULL,          -- 1 delivery (payload in messages), 2 receipt notice
+  message_id TEXT NOT NULL,
+  payload BLOB                    -- receipt notices: the serialized signed receipt
+);
+CREATE INDEX IF NOT EXISTS queue_by_state ON queue(state, seq);
+CREATE TABLE IF NOT EXISTS deliveries(
+  message_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  delivered_at_ms INTEGER,
+  receipt BLOB,
+  refused_reason TEXT,
+  audit_index INTEGER,
+  PRIMARY KEY(message_id, state)
+);
+CREATE TABLE IF NOT EXISTS audit_leaves(
+  idx INTEGER PRIMARY KEY,
+  data BLOB NOT NULL
+);
+)sql";
+
+// Keeps a result value alive from the op (writer thread, inside the transaction) to `done`.
+template <typename T>
+struct Slot {
+  T value{};
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(const std::string& path,
+                                                                          int max_batch) {
+  ASSIGN_OR_RETURN(auto writer, SqliteDatabase::Open(path));
+  RETURN_IF_ERROR(writer->CheckIntegrity());
+  RETURN_IF_ERROR(writer->Exec(kSchema));
+  ASSIGN_OR_RETURN(auto reader, SqliteDatabase::Open(path));
+  return std::unique_ptr<SqliteRelayStore>(
+      new SqliteRelayStore(std::move(writer), std::move(reader), max_batch));
+}
+
+SqliteRelayStore::SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer,
+                                   std::unique_ptr<SqliteDatabase> reader, int max_batch)
+    : writer_(std::move(writer)), reader_(std::move(reader)) {
+  ReloadAuditSize();
+  committer_ = std::make_unique<GroupCommitter>(writer_.get(), max_batch,
+                                                [this] { ReloadAuditSize(); });
+}
+
+SqliteRelayStore::~SqliteRelayStore() { Shutdown(); }
+
+void SqliteRelayStore::Shutdown() {
+  if (committer_) committer_->Stop();
+}
+
+void SqliteRelayStore::ReloadAuditSize() {
+  auto st = writer_->Prepare("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_leaves");
+  uint64_t size = 0;
+  if (st.ok() && st->Step().value_or(false)) size = static_cast<uint64_t>(st->ColumnInt(0));
+  next_leaf_ = size;
+  audit_size_.store(size);
+}
+
+absl::StatusOr<uint64_t> SqliteRelayStore::AppendLeaf(SqliteDatabase& db,
+                                                      const v1::AuditEvent& event) {
+  ASSIGN_OR_RETURN(SqliteStatement st, db.Prepare("INSERT INTO audit_leaves(idx, data) VALUES(?, ?)"));
+  const uint64_t index = next_leaf_;
+  RETURN_IF_ERROR(st.Bind(1, static_cast<int64_t>(index))
+                      .BindBlob(2, event.SerializeAsString())
+                      .Run());
+  ++next_leaf_;
+  return index;
+}
+
+void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
+                              std::function<void(absl::StatusOr<SubmitOutcome>)> done) {
+  auto out = std::make_shared<Slot<SubmitOutcome>>();
+  auto msg = std::make_shared<NewMessage>(std::move(m));
+  committer_->Enqueue(
+      [this, out, msg, make_receipt = std::move(make_receipt)](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(SqliteStatement find,
+                         db.Prepare("SELECT hash, receipt FROM messages WHERE id = ?"));
+        find.Bind(1, msg->id);
+        ASSIGN_OR_RETURN(bool exists, find.Step());
+        if (exists) {
+          if (find.ColumnBlob(0) != msg->hash) {
+            return absl::AlreadyExistsError("message id " + msg->id +
+                                            " was already submitted with different content");
+          }
+          out->value.receipt = find.ColumnBlob(1);
+          out->value.duplicate = true;
+          return absl::OkStatus();
+        }
+        ASSIGN_OR_RETURN(SqliteStatement enqueue,
+                         db.Prepare("INSERT INTO queue(state, kind, message_id) VALUES(?, 1, ?)"));
+        ASSIGN_OR_RETURN(SqliteStatement pending,
+                         db.Prepare("INSERT INTO deliveries(message_id, state) VALUES(?, ?)"));
+        for (const std::string& r : msg->recipients) {
+          RETURN_IF_ERROR(enqueue.Bind(1, r).Bind(2, msg->id).Run());
+          RETURN_IF_ERROR(pending.Bind(1, msg->id).Bind(2, r).Run());
+        }
+        v1::AuditEvent event;
+        switch (msg->kind) {
+          case v1::MESSAGE_TYPE_ACKNOWLEDGEMENT: event.set_type(v1::AUDIT_EVENT_ACKNOWLEDGED); break;
+          case v1::MESSAGE_TYPE_RESPONSE: event.set_type(v1::AUDIT_EVENT_RESPONDED); break;
+          default: event.set_type(v1::AUDIT_EVENT_SUBMITTED); break;
+        }
+        *event.mutable_relay_time() = ToProto(msg->relay_time);
+        event.set_message_id(msg->id);
+        event.set_message_hash(msg->hash);
+        event.set_sender(msg->sender);
+        for (const auto& r : msg->recipients) event.add_recipients(r);
+        event.set_in_reply_to(msg->in_reply_to);
+        // The leaf goes last: once it is appended nothing else in this op can fail.
+        const uint64_t index = next_leaf_;
+        out->value.receipt = make_receipt(index);
+        ASSIGN_OR_RETURN(SqliteStatement ins,
+                         db.Prepare("INSERT INTO messages(id, hash, sender, envelope, "
+                                    "received_at_ms, audit_index, receipt) VALUES(?,?,?,?,?,?,?)"));
+        RETURN_IF_ERROR(ins.Bind(1, msg->id)
+                            .BindBlob(2, msg->hash)
+                            .Bind(3, msg->sender)
+                            .BindBlob(4, msg->envelope)
+                            .Bind(5, absl::ToUnixMillis(msg->relay_time))
+                            .Bind(6, static_cast<int64_t>(index))
+                            .BindBlob(7, out->value.receipt)
+                            .Run());
+        ASSIGN_OR_RETURN(uint64_t appended, AppendLeaf(db, event));
+        (void)appended;
+        out->value.recipients = msg->recipients;
+        return absl::OkStatus();
+      },
+      [this, out, done = std::move(done)](absl::Status s) {
+        audit_size_.store(next_leaf_);
+        if (!s.ok()) {
+          done(s);
+        } else {
+          done(std::move(out->value));
+        }
+      });
+}
+
+void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
+                                      std::function<void(absl::StatusOr<DeliveryOutcome>)> done) {
+  auto out = std::make_shared<Slot<DeliveryOutcome>>();
+  auto rec = std::make_shared<DeliveryRecord>(std::move(r));
+  committer_->Enqueue(
+      [this, out, rec](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(SqliteStatement del,
+                         db.Prepare("DELETE FROM queue WHERE seq = ? AND state = ? AND kind = 1 "
+                                    "AND message_id = ?"));
+        RETURN_IF_ERROR(del.Bind(1, static_cast<int64_t>(rec->seq))
+                            .Bind(2, rec->state)
+                            .Bind(3, rec->message_id)
+                            .Run());
+        if (db.Changes() == 0) return absl::OkStatus();  // answered before: nothing to do
+        ASSIGN_OR_RETURN(SqliteStatement sender,
+                         db.Prepare("SELECT sender, hash FROM messages WHERE id = ?"));
+        sender.Bind(1, rec->message_id);
+        ASSIGN_OR_RETURN(bool found, sender.Step());
+        if (!found) return absl::InternalError("queued message " + rec->message_id + " is missing");
+        out->value.sender = sender.ColumnText(0);
+        v1::AuditEvent event;
+        event.set_type(v1::AUDIT_EVENT_DELIVERED);
+        *event.mutable_relay_time() = ToProto(rec->relay_time);
+        event.set_message_id(rec->message_id);
+        event.set_message_hash(sender.ColumnBlob(1));
+        event.set_sender(out->value.sender);
+        event.set_state(rec->state);
+        event.set_receipt_hash(rec->receipt_hash);
+        ASSIGN_OR_RETURN(SqliteStatement notice,
+                         db.Prepare("INSERT INTO queue(state, kind, message_id, payload) "
+                                    "VALUES(?, 2, ?, ?)"));
+        RETURN_IF_ERROR(notice.Bind(1, out->value.sender)
+                            .Bind(2, rec->message_id)
+                            .BindBlob(3, rec->receipt)
+                            .Run());
+        ASSIGN_OR_RETURN(SqliteStatement upd,
+                         db.Prepare("UPDATE deliveries SET delivered_at_ms = ?, receipt = ?, "
+                                    "audit_index = ? WHERE message_id = ? AND state = ?"));
+        RETURN_IF_ERROR(upd.Bind(1, absl::ToUnixMillis(rec->relay_time))
+                            .BindBlob(2, rec->receipt)
+                            .Bind(3, static_cast<int64_t>(next_leaf_))
+                            .Bind(4, rec->message_id)
+                            .Bind(5, rec->state)
+                            .Run());
+        ASSIGN_OR_RETURN(uint64_t index, AppendLeaf(db, event));
+        (void)index;
+        return absl::OkStatus();
+      },
+      [this, out, done = std::move(done)](absl::Status s) {
+        audit_size_.store(next_leaf_);
+        if (!s.ok()) {
+          done(s);
+        } else {
+          done(std::move(out->value));
+        }
+      });
+}
+
+void SqliteRelayStore::RecordRefusal(std::string state, uint64_t seq, std::string reason,
+                                     absl::Time relay_time,
+                                     std::function<void(absl::Status)> done) {
+  committer_->Enqueue(
+      [this, state, seq, reason, relay_time](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(SqliteStatement find,
+                         db.Prepare("SELECT q.message_id, m.hash, m.sender FROM queue q JOIN "
+                                    "messages m ON m.id = q.message_id "
+                                    "WHERE q.seq = ? AND q.state = ? AND q.kind = 1"));
+        find.Bind(1, static_cast<int64_t>(seq)).Bind(2, state);
+        ASSIGN_OR_RETURN(bool found, find.Step());
+        if (!found) return absl::OkStatus();
+        v1::AuditEvent event;
+        event.set_type(v1::AUDIT_EVENT_DELIVERY_REFUSED);
+        *event.mutable_relay_time() = ToProto(relay_time);
+        event.set_message_id(find.ColumnText(0));
+        event.set_message_hash(find.ColumnBlob(1));
+        event.set_sender(find.ColumnText(2));
+        event.set_state(state);
+        event.set_reason(reason);
+        ASSIGN_OR_RETURN(SqliteStatement del, db.Prepare("DELETE FROM queue WHERE seq = ?"));
+        RETURN_IF_ERROR(del.Bind(1, static_cast<int64_t>(seq)).Run());
+        ASSIGN_OR_RETURN(SqliteStatement upd,
+                         db.Prepare("UPDATE deliveries SET refused_reason = ? "
+                                    "WHERE message_id = ? AND state = ?"));
+        RETURN_IF_ERROR(upd.Bind(1, reason).Bind(2, event.message_id()).Bind(3, state).Run());
+        ASSIGN_OR_RETURN(uint64_t index, AppendLeaf(db, event));
+        (void)index;
+        return absl::OkStatus();
+      },
+      [this, done = std::move(done)](absl::Status s) {
+        audit_size_.store(next_leaf_);
+        done(s);
+      });
+}
+
+void SqliteRelayStore::RecordNoticeAck(std::string state, uint64_t seq,
+                                       std::function<void(absl::Status)> done) {
+  committer_->Enqueue(
+      [state, seq](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(SqliteStatement del,
+                         db.Prepare("DELETE FROM queue WHERE seq = ? AND state = ? AND kind = 2"));
+        return del.Bind(1, static_cast<int64_t>(seq)).Bind(2, state).Run();
+      },
+      std::move(done));
+}
+
+void SqliteRelayStore::AppendEvent(v1::AuditEvent event, std::function<void(absl::Status)> done) {
+  committer_->Enqueue(
+      [this, event = std::move(event)](SqliteDatabase& db) -> absl::Status {
+        return AppendLeaf(db, event).status();
+      },
+      [this, done = std::move(done)](absl::Status s) {
+        audit_size_.store(next_leaf_);
+        done(s);
+      });
+}
+
+absl::StatusOr<std::vector<QueueItem>> SqliteRelayStore::FetchQueue(const std::string& state,
+                                                                    uint64_t after_seq,
+                                                                    int limit) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement st,
+                   reader_->Prepare("SELECT q.seq, q.kind, q.message_id, "
+                                    "CASE q.kind WHEN 1 THEN m.envelope ELSE q.payload END "
+                                    "FROM queue q LEFT JOIN messages m ON m.id = q.message_id "
+                                    "WHERE q.state = ? AND q.seq > ? ORDER BY q.seq LIMIT ?"));
+  st.Bind(1, state).Bind(2, static_cast<int64_t>(after_seq)).Bind(3, static_cast<int64_t>(limit));
+  std::vector<QueueItem> items;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    QueueItem item;
+    item.seq = static_cast<uint64_t>(st.ColumnInt(0));
+    item.kind = static_cast<QueueItem::Kind>(st.ColumnInt(1));
+    item.message_id = st.ColumnText(2);
+    item.payload = st.ColumnBlob(3);
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+absl::StatusOr<uint64_t> SqliteRelayStore::QueuedCount(const std::string& state) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement st, reader_->Prepare("SELECT COUNT(*) FROM queue WHERE state = ?"));
+  st.Bind(1, state);
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? static_cast<uint64_t>(st.ColumnInt(0)) : 0;
+}
+
+}  // namespace poc

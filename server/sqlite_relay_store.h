@@ -1,0 +1,59 @@
+// RelayStore on one SQLite file (WAL, synchronous=FULL) with group commit: one writer thread
+// commits batches of operations; reads use a second connection.
+#ifndef POC_SERVER_SQLITE_RELAY_STORE_H_
+#define POC_SERVER_SQLITE_RELAY_STORE_H_
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/storage/group_commit.h"
+#include "common/storage/sqlite.h"
+#include "server/relay_store.h"
+
+namespace poc {
+
+class SqliteRelayStore final : public RelayStore {
+ public:
+  // Opens or creates the store at `path`. Refuses a damaged file (DATA_LOSS) rather than
+  // serving wrong data.
+  static absl::StatusOr<std::unique_ptr<SqliteRelayStore>> Open(const std::string& path,
+                                                                int max_batch);
+  ~SqliteRelayStore() override;
+
+  void Submit(NewMessage message, ReceiptMaker make_receipt,
+              std::function<void(absl::StatusOr<SubmitOutcome>)> done) override;
+  void RecordDelivery(DeliveryRecord record,
+                      std::function<void(absl::StatusOr<DeliveryOutcome>)> done) override;
+  void RecordRefusal(std::string state, uint64_t seq, std::string reason, absl::Time relay_time,
+                     std::function<void(absl::Status)> done) override;
+  void RecordNoticeAck(std::string state, uint64_t seq,
+                       std::function<void(absl::Status)> done) override;
+  void AppendEvent(v1::AuditEvent event, std::function<void(absl::Status)> done) override;
+  absl::StatusOr<std::vector<QueueItem>> FetchQueue(const std::string& state, uint64_t after_seq,
+                                                    int limit) override;
+  absl::StatusOr<uint64_t> QueuedCount(const std::string& state) override;
+  uint64_t AuditSize() override { return audit_size_.load(); }
+
+  // Stops accepting writes and waits for queued ones to commit.
+  void Shutdown();
+
+ private:
+  SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer, std::unique_ptr<SqliteDatabase> reader,
+                   int max_batch);
+  // Writer thread only. Appends a leaf; returns its index.
+  absl::StatusOr<uint64_t> AppendLeaf(SqliteDatabase& db, const v1::AuditEvent& event);
+  void ReloadAuditSize();
+
+  std::unique_ptr<SqliteDatabase> writer_;  // used only by committer_'s thread
+  std::mutex reader_mu_;
+  std::unique_ptr<SqliteDatabase> reader_;  // guarded by reader_mu_
+  std::atomic<uint64_t> audit_size_{0};     // committed leaves, written by the writer thread
+  uint64_t next_leaf_ = 0;                  // writer thread only; includes the open batch
+  std::unique_ptr<GroupCommitter> committer_;
+};
+
+}  // namespace poc
+
+#endif  // POC_SERVER_SQLITE_RELAY_STORE_H_
