@@ -1,0 +1,164 @@
+#include "client/pocd/control_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/envelope/signed.h"
+#include "common/rpc/grpc_status.h"
+#include "common/template/validation.h"
+#include "common/util/time_format.h"
+#include "common/util/uuid_v7.h"
+
+namespace poc {
+namespace {
+
+constexpr absl::Duration kSubmitTimeout = absl::Seconds(5);
+constexpr int kDefaultListLimit = 50;
+
+}  // namespace
+
+ControlService::ControlService(Identity identity, NodeStore* store, RelayLink* link,
+                               DirectoryCache* directory, const Ed25519PrivateKey* signing_key,
+                               const Clock* clock)
+    : identity_(std::move(identity)),
+      store_(store),
+      link_(link),
+      directory_(directory),
+      signing_key_(signing_key),
+      clock_(clock) {}
+
+grpc::Status ControlService::SignStoreSubmit(
+    v1::Message message, v1::SendResponse* response,
+    const std::function<absl::Status(const std::string& id)>& before_submit) {
+  const absl::Time now = clock_->Now();
+  message.set_id(NewUuidV7(now));
+  message.set_sender(identity_.state);
+  *message.mutable_created_at() = ToProto(now);
+  if (absl::Status s = ValidateMessage(message, ValidationLimits{}); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  const v1::Envelope envelope = SignEnvelope(message.SerializeAsString(), *signing_key_);
+  if (absl::Status s = store_->AddOutgoing(message, envelope); !s.ok()) {
+    spdlog::error("cannot store outgoing {}: {}", message.id(), s.ToString());
+    return ToGrpcStatus(s);
+  }
+  if (before_submit) {
+    if (absl::Status s = before_submit(message.id()); !s.ok()) return ToGrpcStatus(s);
+  }
+  spdlog::info("signed {} ({}) to {}", message.id(), v1::MessageType_Name(message.kind()),
+               message.recipients_size() == 1 ? message.recipients(0)
+                                              : std::to_string(message.recipients_size()) +
+                                                    " recipients");
+  *response = link_->Submit(message.id(), envelope, kSubmitTimeout);
+  return grpc::Status::OK;
+}
+
+grpc::Status ControlService::Send(grpc::ServerContext*, const v1::SendRequest* request,
+                                  v1::SendResponse* response) {
+  if (request->kind() == v1::MESSAGE_TYPE_RESPONSE ||
+      request->kind() == v1::MESSAGE_TYPE_ACKNOWLEDGEMENT) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "kind: responses and acknowledgements answer a received message; use "
+                        "`pocctl reply ID` or `pocctl ack ID`");
+  }
+  v1::Message message;
+  *message.mutable_recipients() = request->recipients();
+  message.set_kind(request->kind());
+  *message.mutable_template_() = request->template_();
+  message.set_drill(request->drill());
+  return SignStoreSubmit(std::move(message), response);
+}
+
+absl::StatusOr<v1::ShowResponse> ControlService::Incoming(const std::string& id) {
+  auto shown = store_->Show(id);
+  if (!shown.ok()) return shown.status();
+  if (shown->message().sender() == identity_.state) {
+    return absl::FailedPreconditionError("message " + id +
+                                         " was sent by this node; only received messages can "
+                                         "be answered or acknowledged");
+  }
+  return shown;
+}
+
+grpc::Status ControlService::Reply(grpc::ServerContext*, const v1::ReplyRequest* request,
+                                   v1::SendResponse* response) {
+  auto original = Incoming(request->message_id());
+  if (!original.ok()) return ToGrpcStatus(original.status());
+  v1::Message message;
+  message.add_recipients(original->message().sender());
+  message.set_kind(v1::MESSAGE_TYPE_RESPONSE);
+  message.set_in_reply_to(original->message().id());
+  message.set_drill(original->message().drill());
+  *message.mutable_template_() = request->template_();
+  return SignStoreSubmit(std::move(message), response);
+}
+
+grpc::Status ControlService::Ack(grpc::ServerContext*, const v1::AckRequest* request,
+                                 v1::SendResponse* response) {
+  auto original = Incoming(request->message_id());
+  if (!original.ok()) return ToGrpcStatus(original.status());
+  const v1::Message& m = original->message();
+  if (m.kind() == v1::MESSAGE_TYPE_ACKNOWLEDGEMENT || m.kind() == v1::MESSAGE_TYPE_RESPONSE) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "message " + m.id() + " is itself an answer; it needs no acknowledgement");
+  }
+  if (IsSet(original->summary().acknowledged_at())) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "message " + m.id() + " was already acknowledged at " +
+                            FormatUtc(FromProto(original->summary().acknowledged_at())));
+  }
+  v1::Message ack;
+  ack.add_recipients(m.sender());
+  ack.set_kind(v1::MESSAGE_TYPE_ACKNOWLEDGEMENT);
+  ack.set_in_reply_to(m.id());
+  ack.set_drill(m.drill());
+  v1::Template* t = ack.mutable_template_();
+  t->set_urgency(m.template_().urgency());
+  t->set_level(m.template_().level());
+  t->set_tlp(m.template_().tlp());
+  if (!request->note().empty()) {
+    t->set_summary(request->note());
+    t->set_language(m.template_().language().empty() ? "en" : m.template_().language());
+  }
+  const absl::Time now = clock_->Now();
+  return SignStoreSubmit(std::move(ack), response, [&](const std::string& ack_id) {
+    return store_->MarkAcknowledged(m.id(), ack_id, now);
+  });
+}
+
+grpc::Status ControlService::List(grpc::ServerContext*, const v1::ListRequest* request,
+                                  v1::ListResponse* response) {
+  const int limit = request->limit() == 0 ? kDefaultListLimit : static_cast<int>(request->limit());
+  auto list = store_->List(request->folder(), request->unacknowledged_only(), limit);
+  if (!list.ok()) return ToGrpcStatus(list.status());
+  for (auto& s : *list) *response->add_messages() = std::move(s);
+  return grpc::Status::OK;
+}
+
+grpc::Status ControlService::Show(grpc::ServerContext*, const v1::ShowRequest* request,
+                                  v1::ShowResponse* response) {
+  auto shown = store_->Show(request->message_id());
+  if (!shown.ok()) return ToGrpcStatus(shown.status());
+  *response = *std::move(shown);
+  return grpc::Status::OK;
+}
+
+grpc::Status ControlService::Status(grpc::ServerContext*, const v1::StatusRequest*,
+                                    v1::StatusResponse* response) {
+  const LinkStatus link = link_->status();
+  response->set_state(identity_.state);
+  response->set_relay(identity_.relay);
+  response->set_connected(link.connected);
+  if (link.connected) *response->mutable_connected_since() = ToProto(link.connected_since);
+  response->set_last_error(link.last_error);
+  response->set_directory_version(directory_->version());
+  auto counts = store_->CountMessages();
+  if (!counts.ok()) return ToGrpcStatus(counts.status());
+  response->set_outbox_queued(counts->outbox_queued);
+  response->set_inbox_unacknowledged(counts->inbox_unacknowledged);
+  response->set_inbox_total(counts->inbox_total);
+  response->set_signing_key_id(signing_key_->public_key().key_id());
+  response->set_software(identity_.software);
+  return grpc::Status::OK;
+}
+
+}  // namespace poc

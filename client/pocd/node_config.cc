@@ -1,0 +1,43 @@
+#include "client/pocd/node_config.h"
+
+#include "common/iso3166/iso3166.h"
+
+namespace poc {
+
+void NodeConfig::Bind(ConfigBinder* b) {
+  b->AddString("--state", "state", &state, "this node's State, ISO 3166-1 alpha-3 (e.g. FRA)");
+  b->AddString("--relay", "relay", &relay, "the relay's gRPC address, host:port");
+  b->AddString("--relay-name", "relay_name", &relay_name,
+               "name in the relay's TLS certificate, when it differs from the address's host");
+  b->AddPath("--database", "database", &database, "SQLite file of this node's inbox and outbox");
+  b->AddPath("--control-socket", "control_socket", &control_socket,
+             "Unix socket for pocctl (created with mode 0600)");
+  b->AddPath("--signing-key", "signing_key", &signing_key,
+             "this State's Ed25519 signing key (mode 0600), made by `poc-pki signing-key`");
+  b->AddPath("--relay-public-key", "relay_public_key", &relay_public_key,
+             "the relay's public key, to verify its receipts and directory snapshots");
+  b->AddPath("--tls-ca", "tls.ca", &tls.ca, "federation root CA certificate");
+  b->AddPath("--tls-cert", "tls.cert", &tls.cert, "this node's certificate");
+  b->AddPath("--tls-key", "tls.key", &tls.key, "this node's TLS private key (mode 0600)");
+  b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
+  b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
+}
+
+absl::Status NodeConfig::Finish() {
+  if (state.empty()) {
+    return absl::InvalidArgumentError("state: not set; give the node's State code, e.g. "
+                                      "state = \"FRA\" in pocd.toml or --state FRA");
+  }
+  if (!IsIso3166Alpha3(state)) {
+    return absl::InvalidArgumentError("state: '" + state +
+                                      "' is not an ISO 3166-1 alpha-3 code (e.g. FRA, KEN)");
+  }
+  if (relay.empty()) return absl::InvalidArgumentError("relay: not set; give host:port");
+  if (relay_name.empty()) {
+    const auto colon = relay.rfind(':');
+    relay_name = colon == std::string::npos ? relay : relay.substr(0, colon);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace poc

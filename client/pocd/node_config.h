@@ -1,0 +1,32 @@
+// pocd's settings: a TOML file (deploy/pocd.toml.sample) and the same keys as flags.
+#ifndef POC_CLIENT_POCD_NODE_CONFIG_H_
+#define POC_CLIENT_POCD_NODE_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/config/config_binder.h"
+#include "common/tls/credentials.h"
+
+namespace poc {
+
+struct NodeConfig {
+  std::string state;  // ISO 3166-1 alpha-3 of this node's State
+  std::string relay = "127.0.0.1:7443";
+  std::string relay_name;  // name expected in the relay's certificate; default: relay's host
+  std::string database = "node.db";
+  std::string control_socket = "control.sock";
+  std::string signing_key = "signing.key";
+  std::string relay_public_key = "relay-signing.pub";
+  TlsFiles tls;
+  bool log_json = false;
+  std::string log_level = "info";
+
+  void Bind(ConfigBinder* binder);
+  // Checks required settings and the State code; errors name the setting.
+  absl::Status Finish();
+};
+
+}  // namespace poc
+
+#endif  // POC_CLIENT_POCD_NODE_CONFIG_H_

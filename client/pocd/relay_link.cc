@@ -1,0 +1,336 @@
+#include "client/pocd/relay_link.h"
+
+#include <unistd.h>
+
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "common/crypto/sha256.h"
+#include "common/envelope/envelope_verifier.h"
+#include "common/envelope/signed.h"
+#include "common/util/time_format.h"
+#include "poc/v1/message.pb.h"
+
+namespace poc {
+namespace {
+
+constexpr absl::Duration kRpcTimeout = absl::Seconds(10);
+
+bool IsFinalRejection(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::PERMISSION_DENIED:
+    case grpc::StatusCode::ALREADY_EXISTS:
+    case grpc::StatusCode::FAILED_PRECONDITION:
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void SetDeadline(grpc::ClientContext* ctx, absl::Duration timeout) {
+  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+// True when `state` is among the recipients as written, or they name a group or all (which
+// only the relay can expand).
+bool AddressedTo(const v1::Message& m, const std::string& state) {
+  for (const auto& r : m.recipients()) {
+    if (r == state || r == "all" || r.rfind("group:", 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+RelayLink::RelayLink(Options options, std::shared_ptr<grpc::Channel> channel, NodeStore* store,
+                     DirectoryCache* directory, const Ed25519PrivateKey* signing_key,
+                     Ed25519PublicKey relay_key, const Clock* clock)
+    : options_(std::move(options)),
+      channel_(std::move(channel)),
+      stub_(v1::Relay::NewStub(channel_)),
+      store_(store),
+      directory_(directory),
+      signing_key_(signing_key),
+      relay_key_(std::move(relay_key)),
+      clock_(clock) {}
+
+RelayLink::~RelayLink() { Stop(); }
+
+void RelayLink::Start() {
+  session_thread_ = std::thread([this] { SessionLoop(); });
+  outbox_thread_ = std::thread([this] { OutboxLoop(); });
+}
+
+void RelayLink::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    if (session_context_ != nullptr) session_context_->TryCancel();
+  }
+  cv_.notify_all();
+  if (session_thread_.joinable()) session_thread_.join();
+  if (outbox_thread_.joinable()) outbox_thread_.join();
+}
+
+LinkStatus RelayLink::status() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
+void RelayLink::KickOutbox() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    outbox_kicked_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool RelayLink::SleepUnlessStopping(absl::Duration d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, absl::ToChronoNanoseconds(d), [this] { return stopping_; });
+  return !stopping_;
+}
+
+void RelayLink::SetDisconnected(const std::string& why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (status_.connected) spdlog::warn("disconnected from the relay: {}", why);
+  status_.connected = false;
+  status_.last_error = why;
+}
+
+absl::Status RelayLink::RefreshDirectory() {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, kRpcTimeout);
+  v1::GetDirectoryResponse response;
+  grpc::Status s = stub_->GetDirectory(&ctx, v1::GetDirectoryRequest(), &response);
+  if (!s.ok()) {
+    return absl::UnavailableError("cannot fetch the directory: " + s.error_message());
+  }
+  absl::Status adopted = directory_->Adopt(response.directory());
+  if (adopted.ok()) {
+    spdlog::info("directory version {} adopted", directory_->version());
+  } else {
+    spdlog::error("directory from the relay refused: {}", adopted.ToString());
+  }
+  return adopted;
+}
+
+void RelayLink::SessionLoop() {
+  absl::Duration backoff = absl::Milliseconds(200);
+  std::mt19937 rng(std::random_device{}());
+  while (true) {
+    grpc::ClientContext ctx;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      session_context_ = &ctx;
+    }
+    auto stream = stub_->Session(&ctx);
+    v1::NodeFrame hello;
+    hello.mutable_hello()->set_software(options_.software);
+    stream->Write(hello);
+    v1::RelayFrame frame;
+    bool keep = true;
+    while (keep && stream->Read(&frame)) {
+      switch (frame.frame_case()) {
+        case v1::RelayFrame::kWelcome: {
+          if (frame.welcome().state() != options_.state) {
+            spdlog::error("relay says this node is {}, configured as {}", frame.welcome().state(),
+                          options_.state);
+          }
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            status_.connected = true;
+            status_.connected_since = clock_->Now();
+            status_.last_error.clear();
+          }
+          spdlog::info("connected to the relay; {} item(s) waiting", frame.welcome().queued());
+          backoff = absl::Milliseconds(200);
+          if (frame.welcome().directory_version() != directory_->version()) {
+            (void)RefreshDirectory();
+          }
+          KickOutbox();
+          break;
+        }
+        case v1::RelayFrame::kDelivery: {
+          v1::NodeFrame answer;
+          keep = HandleDelivery(frame.delivery(), &answer);
+          if (keep) keep = stream->Write(answer);
+          break;
+        }
+        case v1::RelayFrame::kReceiptNotice: {
+          HandleReceiptNotice(frame.receipt_notice());
+          v1::NodeFrame answer;
+          answer.mutable_notice_ack()->set_seq(frame.receipt_notice().seq());
+          keep = stream->Write(answer);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    if (!keep) ctx.TryCancel();
+    grpc::Status status = stream->Finish();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      session_context_ = nullptr;
+    }
+    SetDisconnected(status.ok() ? "the relay closed the session"
+                                : status.error_message() + " (" +
+                                      std::to_string(status.error_code()) + ")");
+    std::uniform_int_distribution<int64_t> jitter(0, absl::ToInt64Milliseconds(backoff) / 2);
+    if (!SleepUnlessStopping(backoff + absl::Milliseconds(jitter(rng)))) return;
+    backoff = std::min(backoff * 2, absl::Seconds(10));
+  }
+}
+
+bool RelayLink::HandleDelivery(const v1::Delivery& delivery, v1::NodeFrame* answer) {
+  auto directory = directory_->Get();
+  if (!directory) {
+    if (!RefreshDirectory().ok()) return false;  // cannot verify yet; the item stays queued
+    directory = directory_->Get();
+  }
+  const v1::Envelope& envelope = delivery.envelope();
+  auto verified = VerifyEnvelope(envelope, *directory);
+  if (!verified.ok() && directory->FindKey(envelope.key_id()) == nullptr &&
+      RefreshDirectory().ok()) {
+    directory = directory_->Get();
+    verified = VerifyEnvelope(envelope, *directory);  // the key may be newer than our copy
+  }
+  auto reject = [&](const std::string& reason) {
+    spdlog::error("refusing delivery #{}: {}", delivery.seq(), reason);
+    answer->mutable_delivery_reject()->set_seq(delivery.seq());
+    answer->mutable_delivery_reject()->set_reason(reason);
+    return true;
+  };
+  if (!verified.ok()) return reject(std::string(verified.status().message()));
+  const v1::Message& message = verified->message;
+  if (!AddressedTo(message, options_.state)) {
+    return reject("message " + message.id() + " is not addressed to " + options_.state);
+  }
+  auto receipt = store_->StoreIncoming(
+      envelope, message, verified->message_hash, clock_->Now(), [&](absl::Time stored_at) {
+        v1::DeliveryReceipt r;
+        r.set_message_id(message.id());
+        r.set_message_hash(verified->message_hash);
+        r.set_recipient(options_.state);
+        *r.mutable_stored_at() = ToProto(stored_at);
+        return SignStatement(kDeliveryReceiptDomain, r.SerializeAsString(), *signing_key_)
+            .SerializeAsString();
+      });
+  if (!receipt.ok()) {
+    if (absl::IsAlreadyExists(receipt.status())) {
+      return reject(std::string(receipt.status().message()));
+    }
+    spdlog::error("cannot store message {}: {}", message.id(), receipt.status().ToString());
+    return false;  // not stored: no receipt; the relay keeps it queued
+  }
+  if (options_.exit_before_receipt) {
+    spdlog::warn("test seam: exiting after storing {} and before sending its receipt",
+                 message.id());
+    ::_exit(86);
+  }
+  spdlog::info("received {} from {} ({})", message.id(), message.sender(),
+               v1::MessageType_Name(message.kind()));
+  v1::DeliveryAck* ack = answer->mutable_delivery_ack();
+  ack->set_seq(delivery.seq());
+  ack->mutable_receipt()->ParseFromString(*receipt);
+  return true;
+}
+
+void RelayLink::HandleReceiptNotice(const v1::ReceiptNotice& notice) {
+  auto directory = directory_->Get();
+  const v1::Signed& signed_receipt = notice.receipt();
+  v1::DeliveryReceipt receipt;
+  const KeyEntry* key = directory ? directory->FindKey(signed_receipt.key_id()) : nullptr;
+  if (key == nullptr) {
+    (void)RefreshDirectory();
+    directory = directory_->Get();
+    key = directory ? directory->FindKey(signed_receipt.key_id()) : nullptr;
+  }
+  if (key == nullptr ||
+      !VerifyStatement(kDeliveryReceiptDomain, signed_receipt, key->key).ok() ||
+      !receipt.ParseFromString(signed_receipt.body()) || receipt.recipient() != key->state) {
+    spdlog::error("relay forwarded a delivery receipt (#{}) that does not verify; ignored",
+                  notice.seq());
+    return;
+  }
+  if (absl::Status s = store_->StoreDeliveryReceipt(receipt, signed_receipt.SerializeAsString());
+      !s.ok()) {
+    spdlog::error("cannot store delivery receipt: {}", s.ToString());
+    return;
+  }
+  spdlog::info("{} confirmed delivery of {}", receipt.recipient(), receipt.message_id());
+}
+
+v1::SendResponse RelayLink::Submit(const std::string& id, const v1::Envelope& envelope,
+                                   absl::Duration timeout) {
+  v1::SendResponse out;
+  out.set_message_id(id);
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, timeout);
+  v1::SubmitRequest request;
+  *request.mutable_envelope() = envelope;
+  v1::SubmitResponse response;
+  grpc::Status s = stub_->Submit(&ctx, request, &response);
+  if (!s.ok()) {
+    if (IsFinalRejection(s.error_code())) {
+      spdlog::warn("relay rejected {}: {}", id, s.error_message());
+      (void)store_->MarkRejected(id, s.error_message());
+      out.set_state(v1::OUTBOX_STATE_REJECTED);
+    } else {
+      (void)store_->NoteQueuedError(id, "relay unreachable: " + s.error_message());
+      out.set_state(v1::OUTBOX_STATE_QUEUED);
+    }
+    out.set_error(s.error_message());
+    return out;
+  }
+  v1::SubmitReceipt receipt;
+  const std::string hash = Sha256(envelope.message());
+  if (!VerifyStatement(kSubmitReceiptDomain, response.receipt(), relay_key_).ok() ||
+      !receipt.ParseFromString(response.receipt().body()) || receipt.message_id() != id ||
+      receipt.message_hash() != hash) {
+    const std::string why = "the relay's receipt for " + id + " does not verify";
+    spdlog::error("{}", why);
+    (void)store_->NoteQueuedError(id, why);
+    out.set_state(v1::OUTBOX_STATE_QUEUED);
+    out.set_error(why);
+    return out;
+  }
+  std::vector<std::string> recipients(receipt.recipients().begin(), receipt.recipients().end());
+  if (absl::Status st = store_->MarkSubmitted(id, response.receipt().SerializeAsString(),
+                                              receipt.audit_index(), recipients);
+      !st.ok()) {
+    spdlog::error("cannot record the receipt of {}: {}", id, st.ToString());
+  }
+  spdlog::info("relay accepted {} (audit #{})", id, receipt.audit_index());
+  out.set_state(v1::OUTBOX_STATE_SUBMITTED);
+  out.set_audit_index(receipt.audit_index());
+  for (const auto& r : recipients) out.add_recipients(r);
+  return out;
+}
+
+void RelayLink::OutboxLoop() {
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_ || outbox_kicked_; });
+      if (stopping_) return;
+      outbox_kicked_ = false;
+    }
+    auto queued = store_->QueuedOutbox();
+    if (!queued.ok()) {
+      spdlog::error("reading the outbox: {}", queued.status().ToString());
+      continue;
+    }
+    for (const OutboxEntry& entry : *queued) {
+      v1::SendResponse r = Submit(entry.id, entry.envelope, kRpcTimeout);
+      if (r.state() == v1::OUTBOX_STATE_QUEUED) break;  // relay unreachable: try again later
+    }
+  }
+}
+
+}  // namespace poc

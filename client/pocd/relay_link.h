@@ -1,0 +1,93 @@
+// The node's connection to the relay: one Session stream (reconnecting with backoff) that
+// takes deliveries and receipts, and an outbox loop that submits what is still queued.
+#ifndef POC_CLIENT_POCD_RELAY_LINK_H_
+#define POC_CLIENT_POCD_RELAY_LINK_H_
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "client/pocd/directory_cache.h"
+#include "client/pocd/node_store.h"
+#include "common/crypto/ed25519.h"
+#include "common/util/clock.h"
+#include "poc/v1/node_control.pb.h"
+#include "poc/v1/relay.grpc.pb.h"
+
+namespace poc {
+
+struct LinkStatus {
+  bool connected = false;
+  absl::Time connected_since;
+  std::string last_error;
+};
+
+// Thread-safe. Start() runs two threads; Stop() cancels the stream and joins them.
+class RelayLink {
+ public:
+  struct Options {
+    std::string state;
+    std::string software;
+    // Test seam for crash tests: exit the process right after storing a delivery, before the
+    // receipt is sent (environment variable POC_TEST_EXIT_BEFORE_RECEIPT=1).
+    bool exit_before_receipt = false;
+  };
+
+  RelayLink(Options options, std::shared_ptr<grpc::Channel> channel, NodeStore* store,
+            DirectoryCache* directory, const Ed25519PrivateKey* signing_key,
+            Ed25519PublicKey relay_key, const Clock* clock);
+  ~RelayLink();
+  RelayLink(const RelayLink&) = delete;
+  RelayLink& operator=(const RelayLink&) = delete;
+
+  void Start();
+  void Stop();
+
+  // Submits one stored outgoing envelope now and records the outcome in the store: SUBMITTED
+  // with the relay's verified receipt, REJECTED when the relay refuses it for good, or still
+  // QUEUED (with the reason) when the relay cannot be reached.
+  v1::SendResponse Submit(const std::string& id, const v1::Envelope& envelope,
+                          absl::Duration timeout);
+  // Wakes the outbox loop.
+  void KickOutbox();
+  // Fetches the relay's current directory snapshot and adopts it.
+  absl::Status RefreshDirectory();
+  LinkStatus status() const;
+
+ private:
+  void SessionLoop();
+  void OutboxLoop();
+  // Return false to end the session (it will reconnect).
+  bool HandleDelivery(const v1::Delivery& delivery, v1::NodeFrame* answer);
+  void HandleReceiptNotice(const v1::ReceiptNotice& notice);
+  void SetDisconnected(const std::string& why);
+  bool SleepUnlessStopping(absl::Duration d);
+
+  const Options options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Relay::Stub> stub_;
+  NodeStore* const store_;
+  DirectoryCache* const directory_;
+  const Ed25519PrivateKey* const signing_key_;
+  const Ed25519PublicKey relay_key_;
+  const Clock* const clock_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;                   // guarded by mu_
+  bool outbox_kicked_ = false;              // guarded by mu_
+  grpc::ClientContext* session_context_ = nullptr;  // guarded by mu_; the open stream's
+  LinkStatus status_;                       // guarded by mu_
+  std::thread session_thread_;
+  std::thread outbox_thread_;
+};
+
+}  // namespace poc
+
+#endif  // POC_CLIENT_POCD_RELAY_LINK_H_
