@@ -2,9 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include "common/crypto/ed25519.h"
 #include "common/directory/directory_view.h"
 #include "common/encoding/base64.h"
-#include "common/crypto/ed25519.h"
 #include "common/iso3166/iso3166.h"
 
 namespace poc {
@@ -75,8 +75,8 @@ absl::StatusOr<v1::Directory> LoadDirectoryFile(const std::string& path) {
       auto status = ParseKeyStatus((*kt)["status"].value_or(std::string("active")));
       if (!status.ok()) return fail(kwhere + ".status", std::string(status.status().message()));
       if (const auto id = (*kt)["id"].value<std::string>(); id && *id != pub->key_id()) {
-        return fail(kwhere + ".id", "'" + *id + "' does not match the key (its id is " +
-                                        pub->key_id() + ")");
+        return fail(kwhere + ".id",
+                    "'" + *id + "' does not match the key (its id is " + pub->key_id() + ")");
       }
       v1::SigningKey* key = entry->add_keys();
       key->set_key_id(pub->key_id());
@@ -86,7 +86,8 @@ absl::StatusOr<v1::Directory> LoadDirectoryFile(const std::string& path) {
   }
   // Cross-entry checks (duplicate States or keys) live in one place: DirectoryView.
   auto view = DirectoryView::Build(dir);
-  if (!view.ok()) return absl::InvalidArgumentError(path + ": " + std::string(view.status().message()));
+  if (!view.ok())
+    return absl::InvalidArgumentError(path + ": " + std::string(view.status().message()));
   return dir;
 }
 

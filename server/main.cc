@@ -1,14 +1,13 @@
 // poc-relay: the UN-hosted relay. See README.md, "Running the relay".
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include "common/logging/logging.h"
 #include "server/relay_server.h"
@@ -40,7 +39,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (!config_path.empty()) {
-    if (absl::Status s = binder.ApplyFile(config_path); !s.ok()) return Fail(std::string(s.message()));
+    if (absl::Status s = binder.ApplyFile(config_path); !s.ok())
+      return Fail(std::string(s.message()));
   }
   if (absl::Status s = config.Finish(); !s.ok()) return Fail(std::string(s.message()));
   if (absl::Status s = poc::SetupLogging("poc-relay", config.log_json, config.log_level); !s.ok()) {

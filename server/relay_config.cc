@@ -33,7 +33,8 @@ void RelayConfig::Bind(ConfigBinder* b) {
 absl::Status RelayConfig::Finish() {
   auto skew = ParseDuration(clock_skew_text);
   if (!skew.ok()) {
-    return absl::InvalidArgumentError("[limits] clock_skew: " + std::string(skew.status().message()));
+    return absl::InvalidArgumentError("[limits] clock_skew: " +
+                                      std::string(skew.status().message()));
   }
   clock_skew = *skew;
   auto age = ParseDuration(max_message_age_text);

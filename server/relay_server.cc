@@ -78,10 +78,12 @@ absl::Status RelayServer::ReloadDirectory() {
 void RelayServer::Shutdown(absl::Duration grace) {
   if (stopped_) return;
   stopped_ = true;
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  store_->Shutdown();
-  core_->readers.join();
-  spdlog::info("relay stopped");
+  // Start() may have failed part way: stop only what was built.
+  if (core_) core_->registry.CloseAll("the relay is shutting down");
+  if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  if (store_) store_->Shutdown();
+  if (core_) core_->readers.join();
+  if (server_) spdlog::info("relay stopped");
 }
 
 RelayServer::~RelayServer() { Shutdown(); }

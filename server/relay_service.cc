@@ -17,8 +17,8 @@ absl::StatusOr<std::string> CallerState(grpc::CallbackServerContext* context) {
   if (!peer.ok()) return peer.status();
   if (peer->role != Role::kState) {
     return absl::PermissionDeniedError(std::string("only State nodes may call this; the caller "
-                                                   "is ") + RoleName(peer->role) + " " +
-                                       peer->name);
+                                                   "is ") +
+                                       RoleName(peer->role) + " " + peer->name);
   }
   return peer->name;
 }
@@ -75,8 +75,7 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
         if (out->duplicate) {
           spdlog::info("submit {} from {}: duplicate, original receipt returned", id, sender);
         } else {
-          spdlog::info("stored {} from {} for {} recipient(s)", id, sender,
-                       out->recipients.size());
+          spdlog::info("stored {} from {} for {} recipient(s)", id, sender, out->recipients.size());
         }
         reactor->Finish(grpc::Status::OK);
         core_->registry.Wake(out->recipients);
@@ -93,8 +92,8 @@ grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame>* RelayService::Session(
   }
   if (!core_->directory->Get()->view.HasState(*state)) {
     spdlog::warn("session refused: {} is not in the directory", *state);
-    return new RefusedSession(grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                                           *state + " is not in the directory"));
+    return new RefusedSession(
+        grpc::Status(grpc::StatusCode::PERMISSION_DENIED, *state + " is not in the directory"));
   }
   return new RelaySession(core_, *state);
 }

@@ -1,7 +1,8 @@
 #include "server/relay_session.h"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 #include "common/crypto/sha256.h"
 #include "common/envelope/signed.h"
@@ -33,11 +34,10 @@ void RelaySession::Wake() {
   FetchLocked();
 }
 
-void RelaySession::Replace() {
+void RelaySession::Close(int status_code, const std::string& reason) {
   std::lock_guard<std::mutex> lock(mu_);
-  spdlog::warn("session of {} replaced by a newer session of the same State", state_);
-  FinishLocked(grpc::Status(grpc::StatusCode::ABORTED,
-                            "a newer session of " + state_ + " replaced this one"));
+  spdlog::info("closing the session of {}: {}", state_, reason);
+  FinishLocked(grpc::Status(static_cast<grpc::StatusCode>(status_code), reason));
 }
 
 void RelaySession::FetchLocked() {
@@ -156,7 +156,8 @@ void RelaySession::HandleFrame(const v1::NodeFrame& frame) {
       Hold();
       core_->store->RecordRefusal(state_, seq, frame.delivery_reject().reason(),
                                   core_->clock->Now(), [this, seq](absl::Status s) {
-                                    if (!s.ok()) spdlog::error("recording refusal: {}", s.ToString());
+                                    if (!s.ok())
+                                      spdlog::error("recording refusal: {}", s.ToString());
                                     Answered(seq);
                                   });
       return;
@@ -203,8 +204,8 @@ void RelaySession::HandleDeliveryAck(const v1::DeliveryAck& ack) {
     bad = absl::InvalidArgumentError("receipt body does not parse");
   } else if (receipt.message_id() != pushed.message_id ||
              receipt.message_hash() != pushed.message_hash || receipt.recipient() != state_) {
-    bad = absl::InvalidArgumentError("receipt does not match delivery #" +
-                                     std::to_string(ack.seq()));
+    bad =
+        absl::InvalidArgumentError("receipt does not match delivery #" + std::to_string(ack.seq()));
   }
   if (!bad.ok()) {
     spdlog::warn("{} sent a bad delivery receipt for #{}: {}", state_, ack.seq(), bad.ToString());
@@ -223,17 +224,17 @@ void RelaySession::HandleDeliveryAck(const v1::DeliveryAck& ack) {
   const uint64_t seq = ack.seq();
   const std::string message_id = receipt.message_id();
   Hold();
-  core_->store->RecordDelivery(
-      std::move(record), [this, seq, message_id](absl::StatusOr<DeliveryOutcome> out) {
-        if (!out.ok()) {
-          spdlog::error("recording delivery of {} to {}: {}", message_id, state_,
-                        out.status().ToString());
-        } else if (!out->sender.empty()) {
-          spdlog::info("delivered {} to {}", message_id, state_);
-          core_->registry.Wake(out->sender);
-        }
-        Answered(seq);
-      });
+  core_->store->RecordDelivery(std::move(record),
+                               [this, seq, message_id](absl::StatusOr<DeliveryOutcome> out) {
+                                 if (!out.ok()) {
+                                   spdlog::error("recording delivery of {} to {}: {}", message_id,
+                                                 state_, out.status().ToString());
+                                 } else if (!out->sender.empty()) {
+                                   spdlog::info("delivered {} to {}", message_id, state_);
+                                   core_->registry.Wake(out->sender);
+                                 }
+                                 Answered(seq);
+                               });
 }
 
 void RelaySession::Answered(uint64_t seq) {

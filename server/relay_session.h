@@ -9,8 +9,8 @@
 #include <mutex>
 #include <string>
 
-#include "server/relay_core.h"
 #include "poc/v1/relay.pb.h"
+#include "server/relay_core.h"
 
 namespace poc {
 
@@ -32,7 +32,7 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
   void OnDone() override;
 
   void Wake() override;
-  void Replace() override;
+  void Close(int status_code, const std::string& reason) override;
 
  private:
   struct Pushed {

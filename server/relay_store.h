@@ -24,8 +24,8 @@ namespace poc {
 struct NewMessage {
   std::string id;
   std::string sender;
-  std::string hash;      // SHA-256 of the message bytes
-  std::string envelope;  // the serialized poc.v1.Envelope, exactly as received
+  std::string hash;                     // SHA-256 of the message bytes
+  std::string envelope;                 // the serialized poc.v1.Envelope, exactly as received
   std::vector<std::string> recipients;  // States, groups expanded, sender excluded
   v1::MessageType kind = v1::MESSAGE_TYPE_UNSPECIFIED;
   std::string in_reply_to;
@@ -43,10 +43,10 @@ using ReceiptMaker = std::function<std::string(uint64_t audit_index)>;
 
 // A recipient's verified delivery receipt for queue item `seq`.
 struct DeliveryRecord {
-  std::string state;       // the recipient
+  std::string state;  // the recipient
   uint64_t seq = 0;
   std::string message_id;
-  std::string receipt;     // serialized poc.v1.Signed, forwarded to the sender as is
+  std::string receipt;  // serialized poc.v1.Signed, forwarded to the sender as is
   std::string receipt_hash;
   absl::Time relay_time;
 };

@@ -1,12 +1,15 @@
 #include "server/session_registry.h"
 
+#include <grpcpp/support/status.h>
+
 namespace poc {
 
 void SessionRegistry::Register(const std::string& state, SessionHandle* session) {
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, inserted] = sessions_.emplace(state, session);
   if (!inserted) {
-    it->second->Replace();
+    it->second->Close(grpc::StatusCode::ABORTED,
+                      "a newer session of " + state + " replaced this one");
     it->second = session;
   }
 }
@@ -29,6 +32,11 @@ void SessionRegistry::Wake(const std::vector<std::string>& states) {
     auto it = sessions_.find(state);
     if (it != sessions_.end()) it->second->Wake();
   }
+}
+
+void SessionRegistry::CloseAll(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [state, session] : sessions_) session->Close(grpc::StatusCode::UNAVAILABLE, reason);
 }
 
 size_t SessionRegistry::Count() const {

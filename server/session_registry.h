@@ -15,8 +15,8 @@ class SessionHandle {
   virtual ~SessionHandle() = default;
   // New items may be queued for this session's State. Must not block.
   virtual void Wake() = 0;
-  // Another session of the same State took over; end this one. Must not block.
-  virtual void Replace() = 0;
+  // Ends the session with `status_code` (a grpc::StatusCode) and `reason`. Must not block.
+  virtual void Close(int status_code, const std::string& reason) = 0;
 };
 
 // Thread-safe. Lock order: the registry's mutex is taken before any session's own mutex, so a
@@ -30,6 +30,8 @@ class SessionRegistry {
   void Unregister(const std::string& state, SessionHandle* session);
   void Wake(const std::string& state);
   void Wake(const std::vector<std::string>& states);
+  // Ends every session (relay shutdown), so that nodes reconnect elsewhere or later.
+  void CloseAll(const std::string& reason);
   size_t Count() const;
 
  private:

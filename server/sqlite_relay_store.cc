@@ -49,7 +49,7 @@ struct Slot {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(const std::string& path,
-                                                                          int max_batch) {
+                                                                         int max_batch) {
   ASSIGN_OR_RETURN(auto writer, SqliteDatabase::Open(path));
   RETURN_IF_ERROR(writer->CheckIntegrity());
   RETURN_IF_ERROR(writer->Exec(kSchema));
@@ -62,8 +62,8 @@ SqliteRelayStore::SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer,
                                    std::unique_ptr<SqliteDatabase> reader, int max_batch)
     : writer_(std::move(writer)), reader_(std::move(reader)) {
   ReloadAuditSize();
-  committer_ = std::make_unique<GroupCommitter>(writer_.get(), max_batch,
-                                                [this] { ReloadAuditSize(); });
+  committer_ =
+      std::make_unique<GroupCommitter>(writer_.get(), max_batch, [this] { ReloadAuditSize(); });
 }
 
 SqliteRelayStore::~SqliteRelayStore() { Shutdown(); }
@@ -82,11 +82,11 @@ void SqliteRelayStore::ReloadAuditSize() {
 
 absl::StatusOr<uint64_t> SqliteRelayStore::AppendLeaf(SqliteDatabase& db,
                                                       const v1::AuditEvent& event) {
-  ASSIGN_OR_RETURN(SqliteStatement st, db.Prepare("INSERT INTO audit_leaves(idx, data) VALUES(?, ?)"));
+  ASSIGN_OR_RETURN(SqliteStatement st,
+                   db.Prepare("INSERT INTO audit_leaves(idx, data) VALUES(?, ?)"));
   const uint64_t index = next_leaf_;
-  RETURN_IF_ERROR(st.Bind(1, static_cast<int64_t>(index))
-                      .BindBlob(2, event.SerializeAsString())
-                      .Run());
+  RETURN_IF_ERROR(
+      st.Bind(1, static_cast<int64_t>(index)).BindBlob(2, event.SerializeAsString()).Run());
   ++next_leaf_;
   return index;
 }
@@ -120,9 +120,15 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
         }
         v1::AuditEvent event;
         switch (msg->kind) {
-          case v1::MESSAGE_TYPE_ACKNOWLEDGEMENT: event.set_type(v1::AUDIT_EVENT_ACKNOWLEDGED); break;
-          case v1::MESSAGE_TYPE_RESPONSE: event.set_type(v1::AUDIT_EVENT_RESPONDED); break;
-          default: event.set_type(v1::AUDIT_EVENT_SUBMITTED); break;
+          case v1::MESSAGE_TYPE_ACKNOWLEDGEMENT:
+            event.set_type(v1::AUDIT_EVENT_ACKNOWLEDGED);
+            break;
+          case v1::MESSAGE_TYPE_RESPONSE:
+            event.set_type(v1::AUDIT_EVENT_RESPONDED);
+            break;
+          default:
+            event.set_type(v1::AUDIT_EVENT_SUBMITTED);
+            break;
         }
         *event.mutable_relay_time() = ToProto(msg->relay_time);
         event.set_message_id(msg->id);
@@ -239,9 +245,8 @@ void SqliteRelayStore::RecordRefusal(std::string state, uint64_t seq, std::strin
         event.set_reason(reason);
         ASSIGN_OR_RETURN(SqliteStatement del, db.Prepare("DELETE FROM queue WHERE seq = ?"));
         RETURN_IF_ERROR(del.Bind(1, static_cast<int64_t>(seq)).Run());
-        ASSIGN_OR_RETURN(SqliteStatement upd,
-                         db.Prepare("UPDATE deliveries SET refused_reason = ? "
-                                    "WHERE message_id = ? AND state = ?"));
+        ASSIGN_OR_RETURN(SqliteStatement upd, db.Prepare("UPDATE deliveries SET refused_reason = ? "
+                                                         "WHERE message_id = ? AND state = ?"));
         RETURN_IF_ERROR(upd.Bind(1, reason).Bind(2, event.message_id()).Bind(3, state).Run());
         ASSIGN_OR_RETURN(uint64_t index, AppendLeaf(db, event));
         (void)index;
@@ -276,8 +281,7 @@ void SqliteRelayStore::AppendEvent(v1::AuditEvent event, std::function<void(absl
 }
 
 absl::StatusOr<std::vector<QueueItem>> SqliteRelayStore::FetchQueue(const std::string& state,
-                                                                    uint64_t after_seq,
-                                                                    int limit) {
+                                                                    uint64_t after_seq, int limit) {
   std::lock_guard<std::mutex> lock(reader_mu_);
   ASSIGN_OR_RETURN(SqliteStatement st,
                    reader_->Prepare("SELECT q.seq, q.kind, q.message_id, "
@@ -301,7 +305,8 @@ absl::StatusOr<std::vector<QueueItem>> SqliteRelayStore::FetchQueue(const std::s
 
 absl::StatusOr<uint64_t> SqliteRelayStore::QueuedCount(const std::string& state) {
   std::lock_guard<std::mutex> lock(reader_mu_);
-  ASSIGN_OR_RETURN(SqliteStatement st, reader_->Prepare("SELECT COUNT(*) FROM queue WHERE state = ?"));
+  ASSIGN_OR_RETURN(SqliteStatement st,
+                   reader_->Prepare("SELECT COUNT(*) FROM queue WHERE state = ?"));
   st.Bind(1, state);
   ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? static_cast<uint64_t>(st.ColumnInt(0)) : 0;

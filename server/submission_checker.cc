@@ -56,12 +56,14 @@ absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
   }
   if (key->state != caller_state) {
     return absl::PermissionDeniedError("envelope.key_id: key " + envelope.key_id() +
-                                       " belongs to " + key->state + ", but the caller's "
-                                       "certificate is " + caller_state + "'s");
+                                       " belongs to " + key->state +
+                                       ", but the caller's "
+                                       "certificate is " +
+                                       caller_state + "'s");
   }
   if (key->status == v1::KEY_STATUS_REVOKED) {
-    return absl::UnauthenticatedError("envelope.key_id: signing key " + envelope.key_id() +
-                                      " of " + key->state + " is revoked");
+    return absl::UnauthenticatedError("envelope.key_id: signing key " + envelope.key_id() + " of " +
+                                      key->state + " is revoked");
   }
   if (!EnvelopeSignatureValid(envelope, key->key)) {
     return absl::UnauthenticatedError("envelope.signature: does not verify under key " +

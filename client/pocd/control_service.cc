@@ -45,9 +45,9 @@ grpc::Status ControlService::SignStoreSubmit(
     if (absl::Status s = before_submit(message.id()); !s.ok()) return ToGrpcStatus(s);
   }
   spdlog::info("signed {} ({}) to {}", message.id(), v1::MessageType_Name(message.kind()),
-               message.recipients_size() == 1 ? message.recipients(0)
-                                              : std::to_string(message.recipients_size()) +
-                                                    " recipients");
+               message.recipients_size() == 1
+                   ? message.recipients(0)
+                   : std::to_string(message.recipients_size()) + " recipients");
   *response = link_->Submit(message.id(), envelope, kSubmitTimeout);
   return grpc::Status::OK;
 }

@@ -43,9 +43,9 @@ class ControlService final : public v1::NodeControl::Service {
  private:
   // Validates, signs, stores in the outbox, then tries the relay once. `before_submit` runs
   // after the message is durable (used by Ack to mark the original acknowledged).
-  grpc::Status SignStoreSubmit(v1::Message message, v1::SendResponse* response,
-                               const std::function<absl::Status(const std::string& id)>&
-                                   before_submit = nullptr);
+  grpc::Status SignStoreSubmit(
+      v1::Message message, v1::SendResponse* response,
+      const std::function<absl::Status(const std::string& id)>& before_submit = nullptr);
   // The stored incoming message `id`, or NOT_FOUND / FAILED_PRECONDITION.
   absl::StatusOr<v1::ShowResponse> Incoming(const std::string& id);
 

@@ -1,10 +1,10 @@
 // pocd: a State's node daemon. See README.md, "Running a node".
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
 
 #include "client/pocd/node.h"
 #include "common/logging/logging.h"
@@ -35,10 +35,12 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (!config_path.empty()) {
-    if (absl::Status s = binder.ApplyFile(config_path); !s.ok()) return Fail(std::string(s.message()));
+    if (absl::Status s = binder.ApplyFile(config_path); !s.ok())
+      return Fail(std::string(s.message()));
   }
   if (absl::Status s = config.Finish(); !s.ok()) {
-    return Fail((config_path.empty() ? std::string() : config_path + ": ") + std::string(s.message()));
+    return Fail((config_path.empty() ? std::string() : config_path + ": ") +
+                std::string(s.message()));
   }
   if (absl::Status s = poc::SetupLogging("pocd", config.log_json, config.log_level); !s.ok()) {
     return Fail(std::string(s.message()));

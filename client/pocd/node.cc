@@ -1,15 +1,14 @@
 #include "client/pocd/node.h"
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdlib>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/server_builder.h>
-#include <spdlog/spdlog.h>
 
 #include "common/crypto/key_files.h"
 #include "common/status_macros.h"
@@ -24,7 +23,8 @@ namespace {
 absl::Status CheckCertificateState(const std::string& cert_path, const std::string& state) {
   ASSIGN_OR_RETURN(std::string pem, ReadFile(cert_path));
   auto uris = CertificateUris(pem);
-  if (!uris.ok()) return absl::InvalidArgumentError(cert_path + ": " + std::string(uris.status().message()));
+  if (!uris.ok())
+    return absl::InvalidArgumentError(cert_path + ": " + std::string(uris.status().message()));
   const std::string want = "urn:poc:state:" + state;
   for (const auto& u : *uris) {
     if (u == want) return absl::OkStatus();
@@ -38,7 +38,8 @@ absl::Status ClaimSocketPath(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return absl::OkStatus();
   if (!S_ISSOCK(st.st_mode)) {
-    return absl::FailedPreconditionError(path + ": exists and is not a socket; remove it or set "
+    return absl::FailedPreconditionError(path +
+                                         ": exists and is not a socket; remove it or set "
                                          "control_socket");
   }
   const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
@@ -82,9 +83,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
   options.software = kPocdSoftware;
   const char* seam = std::getenv("POC_TEST_EXIT_BEFORE_RECEIPT");
   options.exit_before_receipt = seam != nullptr && std::string(seam) == "1";
-  node->link_ = std::make_unique<RelayLink>(options, channel, node->store_.get(),
-                                            node->directory_.get(), node->signing_key_.get(),
-                                            relay_key, clock);
+  node->link_ =
+      std::make_unique<RelayLink>(options, channel, node->store_.get(), node->directory_.get(),
+                                  node->signing_key_.get(), relay_key, clock);
 
   node->control_ = std::make_unique<ControlService>(
       ControlService::Identity{config.state, config.relay, kPocdSoftware}, node->store_.get(),
@@ -109,10 +110,13 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
 void Node::Shutdown() {
   if (stopped_) return;
   stopped_ = true;
-  control_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  link_->Stop();
-  ::unlink(socket_path_.c_str());
-  spdlog::info("node stopped");
+  // Start() may have failed part way: stop only what was built.
+  if (control_server_) {
+    control_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  }
+  if (link_) link_->Stop();
+  if (!socket_path_.empty()) ::unlink(socket_path_.c_str());
+  if (control_server_) spdlog::info("node stopped");
 }
 
 Node::~Node() { Shutdown(); }

@@ -23,8 +23,7 @@ class Node {
   // Checks every file first (keys, certificates, their permissions, that the certificate
   // names the configured State), then opens the store and starts serving. Errors name the
   // file or setting and the fix. `*clock` must outlive the node.
-  static absl::StatusOr<std::unique_ptr<Node>> Start(const NodeConfig& config,
-                                                     const Clock* clock);
+  static absl::StatusOr<std::unique_ptr<Node>> Start(const NodeConfig& config, const Clock* clock);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;

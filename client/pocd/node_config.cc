@@ -25,8 +25,9 @@ void NodeConfig::Bind(ConfigBinder* b) {
 
 absl::Status NodeConfig::Finish() {
   if (state.empty()) {
-    return absl::InvalidArgumentError("state: not set; give the node's State code, e.g. "
-                                      "state = \"FRA\" in pocd.toml or --state FRA");
+    return absl::InvalidArgumentError(
+        "state: not set; give the node's State code, e.g. "
+        "state = \"FRA\" in pocd.toml or --state FRA");
   }
   if (!IsIso3166Alpha3(state)) {
     return absl::InvalidArgumentError("state: '" + state +

@@ -1,9 +1,9 @@
 #include "client/pocd/node_store.h"
 
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include <map>
 
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/crypto/sha256.h"
 #include "common/status_macros.h"
 #include "common/util/time_format.h"
@@ -50,7 +50,8 @@ constexpr char kSummaryColumns[] =
     "id, outgoing, sender, recipients, kind, urgency, subject, drill, in_reply_to, created_at_ms, "
     "received_at_ms, acknowledged_at_ms, state, delivered_recipients, "
     "(SELECT COUNT(*) FROM receipts r WHERE r.message_id = m.id), "
-    "(SELECT COUNT(*) FROM messages a WHERE a.in_reply_to = m.id AND a.outgoing = 0 AND a.kind = 5)";
+    "(SELECT COUNT(*) FROM messages a WHERE a.in_reply_to = m.id AND a.outgoing = 0 AND a.kind = "
+    "5)";
 
 std::vector<std::string> SplitList(const std::string& s) {
   if (s.empty()) return {};
@@ -69,7 +70,8 @@ v1::MessageSummary ReadSummary(const SqliteStatement& st) {
   s.set_drill(st.ColumnInt(7) != 0);
   s.set_in_reply_to(st.ColumnText(8));
   *s.mutable_created_at() = ToProto(absl::FromUnixMillis(st.ColumnInt(9)));
-  if (!st.ColumnIsNull(10)) *s.mutable_received_at() = ToProto(absl::FromUnixMillis(st.ColumnInt(10)));
+  if (!st.ColumnIsNull(10))
+    *s.mutable_received_at() = ToProto(absl::FromUnixMillis(st.ColumnInt(10)));
   if (!st.ColumnIsNull(11)) {
     *s.mutable_acknowledged_at() = ToProto(absl::FromUnixMillis(st.ColumnInt(11)));
   }
@@ -173,8 +175,9 @@ absl::StatusOr<std::string> NodeStore::StoreIncoming(
   std::lock_guard<std::mutex> lock(mu_);
   SqliteTransaction tx(db_.get());
   RETURN_IF_ERROR(tx.begin_status());
-  ASSIGN_OR_RETURN(SqliteStatement find,
-                   db_->Prepare("SELECT hash, delivery_receipt, outgoing FROM messages WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      SqliteStatement find,
+      db_->Prepare("SELECT hash, delivery_receipt, outgoing FROM messages WHERE id = ?"));
   find.Bind(1, m.id());
   ASSIGN_OR_RETURN(bool exists, find.Step());
   if (exists) {
@@ -234,9 +237,10 @@ absl::Status NodeStore::MarkAcknowledged(const std::string& id, const std::strin
 absl::StatusOr<std::vector<v1::MessageSummary>> NodeStore::List(v1::Folder folder,
                                                                 bool unacked_only, int limit) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages m WHERE outgoing = ?";
+  std::string sql =
+      std::string("SELECT ") + kSummaryColumns + " FROM messages m WHERE outgoing = ?";
   if (unacked_only) sql += " AND acknowledged_at_ms IS NULL AND kind NOT IN (4, 5)";
-  sql += " ORDER BY COALESCE(received_at_ms, created_at_ms) DESC, id DESC LIMIT ?";
+  sql += " ORDER BY rowid DESC LIMIT ?";  // newest first, in the order stored here
   ASSIGN_OR_RETURN(SqliteStatement st, db_->Prepare(sql));
   st.Bind(1, static_cast<int64_t>(folder == v1::FOLDER_SENT ? 1 : 0))
       .Bind(2, static_cast<int64_t>(limit));
@@ -260,7 +264,8 @@ absl::StatusOr<v1::ShowResponse> NodeStore::Show(const std::string& id) {
   if (!found) return absl::NotFoundError("no message " + id + " on this node");
   *out.mutable_summary() = ReadSummary(st);
   v1::Envelope env;
-  if (!env.ParseFromString(st.ColumnBlob(16)) || !out.mutable_message()->ParseFromString(env.message())) {
+  if (!env.ParseFromString(st.ColumnBlob(16)) ||
+      !out.mutable_message()->ParseFromString(env.message())) {
     return absl::DataLossError("stored envelope of " + id + " does not parse");
   }
   out.set_key_id(env.key_id());
@@ -282,8 +287,9 @@ absl::StatusOr<v1::ShowResponse> NodeStore::Show(const std::string& id) {
     if (row) {
       for (const auto& r : SplitList(st2.ColumnText(0))) progress[r].set_state(r);
     }
-    ASSIGN_OR_RETURN(SqliteStatement rs,
-                     db_->Prepare("SELECT recipient, stored_at_ms FROM receipts WHERE message_id = ?"));
+    ASSIGN_OR_RETURN(
+        SqliteStatement rs,
+        db_->Prepare("SELECT recipient, stored_at_ms FROM receipts WHERE message_id = ?"));
     rs.Bind(1, id);
     while (true) {
       ASSIGN_OR_RETURN(bool r, rs.Step());

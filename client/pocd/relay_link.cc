@@ -1,10 +1,9 @@
 #include "client/pocd/relay_link.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <random>
-
-#include <spdlog/spdlog.h>
 
 #include "common/crypto/sha256.h"
 #include "common/envelope/envelope_verifier.h"
@@ -251,8 +250,7 @@ void RelayLink::HandleReceiptNotice(const v1::ReceiptNotice& notice) {
     directory = directory_->Get();
     key = directory ? directory->FindKey(signed_receipt.key_id()) : nullptr;
   }
-  if (key == nullptr ||
-      !VerifyStatement(kDeliveryReceiptDomain, signed_receipt, key->key).ok() ||
+  if (key == nullptr || !VerifyStatement(kDeliveryReceiptDomain, signed_receipt, key->key).ok() ||
       !receipt.ParseFromString(signed_receipt.body()) || receipt.recipient() != key->state) {
     spdlog::error("relay forwarded a delivery receipt (#{}) that does not verify; ignored",
                   notice.seq());

@@ -80,10 +80,10 @@ class RelayLink {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;                   // guarded by mu_
-  bool outbox_kicked_ = false;              // guarded by mu_
+  bool stopping_ = false;                           // guarded by mu_
+  bool outbox_kicked_ = false;                      // guarded by mu_
   grpc::ClientContext* session_context_ = nullptr;  // guarded by mu_; the open stream's
-  LinkStatus status_;                       // guarded by mu_
+  LinkStatus status_;                               // guarded by mu_
   std::thread session_thread_;
   std::thread outbox_thread_;
 };

@@ -1,0 +1,162 @@
+#include "tests/integration/test_network.h"
+
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "absl/time/clock.h"
+#include "common/crypto/key_files.h"
+#include "common/tls/credentials.h"
+#include "common/util/files.h"
+
+namespace poc::testing {
+namespace {
+
+void WriteText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::string ReadText(const std::string& path) {
+  auto s = ReadFile(path);
+  return s.ok() ? *s : std::string();
+}
+
+}  // namespace
+
+void SetTestDeadline(grpc::ClientContext* context, absl::Duration timeout) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+}
+
+std::string TestNetwork::Pki(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{BinaryPath("certs/poc-pki")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunResult r = Run(argv);
+  EXPECT_EQ(r.exit_code, 0) << "poc-pki failed: " << r.output;
+  return r.output;
+}
+
+TestNetwork::TestNetwork(const std::vector<std::string>& states) : states_(states) {
+  char tmpl[] = "/tmp/poc-net-XXXXXX";
+  dir_ = ::mkdtemp(tmpl);
+  std::filesystem::create_directories(dir_ + "/relay");
+  Pki({"init", "--dir", dir_ + "/pki"});
+  Pki({"relay-cert", "--dir", dir_ + "/pki", "--out", dir_ + "/relay", "--dns", "localhost", "--ip",
+       "127.0.0.1"});
+  Pki({"signing-key", "--out", dir_ + "/relay", "--name", "relay-signing"});
+
+  std::string directory = "version = 1\n";
+  for (const std::string& state : states) {
+    const std::string nd = NodeDir(state);
+    std::filesystem::create_directories(nd);
+    Pki({"node-cert", "--dir", dir_ + "/pki", "--state", state, "--out", nd});
+    const std::string out = Pki({"signing-key", "--out", nd, "--json"});
+    const auto json = nlohmann::json::parse(out.substr(out.find('{')));
+    directory += "\n[[state]]\ncode = \"" + state + "\"\n[[state.key]]\npublic_key = \"" +
+                 json["public_key"].get<std::string>() + "\"\nstatus = \"active\"\n";
+    std::filesystem::copy_file(dir_ + "/relay/relay-signing.pub", nd + "/relay-signing.pub");
+    auto key = LoadPrivateKeyFile(nd + "/signing.key");
+    EXPECT_TRUE(key.ok()) << key.status();
+    if (key.ok()) keys_.emplace(state, *std::move(key));
+  }
+  WriteText(dir_ + "/relay/directory.toml", directory);
+  WriteText(dir_ + "/relay/relay.toml",
+            "listen = \"127.0.0.1:0\"\n"
+            "port_file = \"port\"\n"
+            "database = \"relay.db\"\n"
+            "directory = \"directory.toml\"\n"
+            "signing_key = \"relay-signing.key\"\n"
+            "[tls]\nca = \"ca.crt\"\ncert = \"relay.crt\"\nkey = \"relay.key\"\n");
+}
+
+TestNetwork::~TestNetwork() {
+  for (auto& [state, p] : nodes_) p->Stop(SIGKILL);
+  relay_.Stop(SIGKILL);
+  if (::getenv("POC_KEEP_TEST_DIRS") == nullptr) std::filesystem::remove_all(dir_);
+}
+
+void TestNetwork::StartRelay(const std::vector<std::string>& extra_flags) {
+  const std::string port_file = dir_ + "/relay/port";
+  std::filesystem::remove(port_file);
+  std::vector<std::string> argv{BinaryPath("server/poc-relay"), "--config",
+                                dir_ + "/relay/relay.toml"};
+  if (relay_port_ != 0) {
+    argv.push_back("--listen");
+    argv.push_back("127.0.0.1:" + std::to_string(relay_port_));
+  }
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  relay_.Start(argv, dir_ + "/relay/relay.log");
+  ASSERT_TRUE(WaitFor([&] { return !ReadText(port_file).empty() || !relay_.Running(); }))
+      << relay_.Log();
+  ASSERT_TRUE(relay_.Running()) << relay_.Log();
+  relay_port_ = std::stoi(ReadText(port_file));
+  for (const auto& state : states_) WriteNodeConfig(state);
+}
+
+int TestNetwork::StopRelay(int sig) { return relay_.Stop(sig); }
+
+void TestNetwork::WriteNodeConfig(const std::string& state) {
+  WriteText(NodeDir(state) + "/pocd.toml",
+            "state = \"" + state +
+                "\"\n"
+                "relay = \"" +
+                relay_address() +
+                "\"\n"
+                "relay_name = \"localhost\"\n"
+                "database = \"node.db\"\n"
+                "control_socket = \"control.sock\"\n"
+                "signing_key = \"signing.key\"\n"
+                "relay_public_key = \"relay-signing.pub\"\n"
+                "[tls]\nca = \"ca.crt\"\ncert = \"node.crt\"\nkey = \"node.key\"\n");
+}
+
+void TestNetwork::StartNode(const std::string& state,
+                            const std::map<std::string, std::string>& env) {
+  auto& p = nodes_[state];
+  if (!p) p = std::make_unique<Process>();
+  p->Start({BinaryPath("client/pocd/pocd"), "--config", NodeDir(state) + "/pocd.toml"},
+           NodeDir(state) + "/pocd.log", env);
+  ASSERT_TRUE(WaitFor([&] {
+    if (!p->Running()) return true;
+    // A fresh channel per try: a channel that failed once waits out a reconnect backoff.
+    auto control = Control(state);
+    grpc::ClientContext ctx;
+    SetTestDeadline(&ctx, absl::Seconds(1));
+    v1::StatusResponse r;
+    return control->Status(&ctx, v1::StatusRequest(), &r).ok();
+  })) << p->Log();
+  ASSERT_TRUE(p->Running()) << p->Log();
+}
+
+int TestNetwork::StopNode(const std::string& state, int sig) { return nodes_.at(state)->Stop(sig); }
+
+bool TestNetwork::NodeConnected(const std::string& state) {
+  grpc::ClientContext ctx;
+  SetTestDeadline(&ctx, absl::Seconds(2));
+  v1::StatusResponse r;
+  return Control(state)->Status(&ctx, v1::StatusRequest(), &r).ok() && r.connected();
+}
+
+std::unique_ptr<v1::NodeControl::Stub> TestNetwork::Control(const std::string& state) const {
+  return v1::NodeControl::NewStub(grpc::CreateChannel("unix:" + NodeDir(state) + "/control.sock",
+                                                      grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<v1::Relay::Stub> TestNetwork::RelayClient(const std::string& tls_dir,
+                                                          const std::string& cert) const {
+  auto creds = MakeChannelCredentials(
+      TlsFiles{tls_dir + "/ca.crt", tls_dir + "/" + cert + ".crt", tls_dir + "/" + cert + ".key"});
+  EXPECT_TRUE(creds.ok()) << creds.status();
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
+  return v1::Relay::NewStub(grpc::CreateCustomChannel(relay_address(), *creds, args));
+}
+
+const Ed25519PrivateKey& TestNetwork::SigningKey(const std::string& state) const {
+  return keys_.at(state);
+}
+
+}  // namespace poc::testing
