@@ -1,0 +1,6 @@
+// poc-pki: makes the federation's certificates and each State's signing key.
+#include <iostream>
+
+#include "certs/pki_cli.h"
+
+int main(int argc, char** argv) { return poc::pki::RunPkiCli(argc, argv, std::cout, std::cerr); }
