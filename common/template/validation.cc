@@ -17,7 +17,7 @@ constexpr size_t kMaxSummaryBytes = 2000;
 constexpr size_t kMaxCategoryBytes = 64;
 constexpr size_t kMaxSectors = 32;
 constexpr size_t kMaxSectorBytes = 64;
-constexpr size_t kMaxIndicatorsBytes = 64 * 1024;
+constexpr size_t kMaxIndicatorsBytes = size_t{64} * 1024;
 constexpr size_t kMaxRequestedActionBytes = 2000;
 constexpr size_t kMaxGroupNameBytes = 32;
 

@@ -27,7 +27,7 @@ namespace poc {
 // contract and live in validation.cc.
 struct ValidationLimits {
   size_t max_recipients = 1000;
-  size_t max_description_bytes = 64 * 1024;
+  size_t max_description_bytes = size_t{64} * 1024;
 };
 
 // All rules for a whole message:

@@ -1,0 +1,42 @@
+// Operators name messages by a prefix of their id, as they see it in tables ("0190c3a2").
+#ifndef POC_CLIENT_POCCTL_MESSAGE_REF_H_
+#define POC_CLIENT_POCCTL_MESSAGE_REF_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client/pocctl/control_client.h"
+#include "poc/v1/node_control.pb.h"
+
+namespace poc::pocctl {
+
+// The shortest prefix accepted: 8 hex digits are 32 bits of timestamp, unique in practice.
+inline constexpr size_t kMinIdPrefix = 8;
+
+enum class Folders { kInbox, kInboxAndSent };
+
+struct Candidate {
+  v1::MessageSummary summary;
+  v1::Folder folder;
+};
+
+// Picks the one candidate whose id starts with `ref` (case ignored, a trailing "…" as
+// copied from a table is dropped). Errors: ref shorter than 8 characters or not part of an id
+// (INVALID_ARGUMENT), no match (NOT_FOUND), several matches (FAILED_PRECONDITION, listing
+// them).
+absl::StatusOr<std::string> PickMessageId(std::string_view ref,
+                                          const std::vector<Candidate>& candidates);
+
+// Checks `ref` alone (long enough, only id characters), so a typo is reported before pocd is
+// contacted.
+absl::Status CheckMessageRef(std::string_view ref);
+
+// A full id is returned as it is; a prefix is resolved against pocd's folders.
+absl::StatusOr<std::string> ResolveMessageId(std::string_view ref, Folders folders,
+                                             ControlClient& client);
+
+}  // namespace poc::pocctl
+
+#endif  // POC_CLIENT_POCCTL_MESSAGE_REF_H_
