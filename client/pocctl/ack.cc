@@ -14,7 +14,10 @@ CLI::App* AddAckCommand(CLI::App& app, AckOptions* o) {
       "delivery receipt pocd returned automatically: it tells the sender a person has read "
       "the message. pocd signs it, sends it to the sender and the relay logs it. Name the "
       "message by its id or the first 8 or more characters of it as pocctl inbox shows them.");
-  cmd->add_option("id", o->id, "The message to acknowledge (id or unique prefix)")->required();
+  cmd->add_option(
+         "id", o->id,
+         "The message to acknowledge (its id, or a unique start or end of it such as …89abcdef)")
+      ->required();
   cmd->add_option("--note", o->note, "A short note for the sender (optional)");
   cmd->footer(
       "Example:\n"

@@ -11,7 +11,7 @@
 namespace poc::pocctl {
 
 struct AckOptions {
-  std::string id;    // a full id or a unique prefix of at least 8 characters
+  std::string id;    // a full id, or a unique start or end of it (8+ characters)
   std::string note;  // optional free text that travels with the acknowledgement
 };
 

@@ -21,6 +21,9 @@ absl::StatusOr<std::string> NormalizeRef(std::string_view ref) {
                                                     kEllipsis.data(), kEllipsis.size()) == 0) {
     out.resize(out.size() - kEllipsis.size());
   }
+  if (out.compare(0, kEllipsis.size(), kEllipsis.data(), kEllipsis.size()) == 0) {
+    out.erase(0, kEllipsis.size());
+  }
   for (char& c : out) {
     if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-')) {
@@ -49,12 +52,16 @@ absl::StatusOr<std::string> PickMessageId(std::string_view ref,
   std::vector<const Candidate*> matches;
   std::set<std::string> seen;
   for (const Candidate& c : candidates) {
-    if (c.summary.id().compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string& id = c.summary.id();
+    const bool starts = id.compare(0, prefix.size(), prefix) == 0;
+    const bool ends = id.size() >= prefix.size() &&
+                      id.compare(id.size() - prefix.size(), prefix.size(), prefix) == 0;
+    if (!starts && !ends) continue;
     if (!seen.insert(c.summary.id()).second) continue;
     matches.push_back(&c);
   }
   if (matches.empty()) {
-    return absl::NotFoundError(absl::StrCat("no message id starts with ", prefix,
+    return absl::NotFoundError(absl::StrCat("no message id starts or ends with ", prefix,
                                             "; list them with: pocctl inbox, pocctl sent"));
   }
   if (matches.size() > 1) {

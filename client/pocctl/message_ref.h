@@ -1,4 +1,5 @@
-// Operators name messages by a prefix of their id, as they see it in tables ("0190c3a2").
+// Operators name messages by the end of their id, as tables show it ("…89abcdef"), or by its
+// beginning.
 #ifndef POC_CLIENT_POCCTL_MESSAGE_REF_H_
 #define POC_CLIENT_POCCTL_MESSAGE_REF_H_
 
@@ -12,7 +13,7 @@
 
 namespace poc::pocctl {
 
-// The shortest prefix accepted: 8 hex digits are 32 bits of timestamp, unique in practice.
+// The shortest reference accepted: the last 8 hex digits of a UUIDv7 are 32 random bits.
 inline constexpr size_t kMinIdPrefix = 8;
 
 enum class Folders { kInbox, kInboxAndSent };
@@ -22,8 +23,8 @@ struct Candidate {
   v1::Folder folder;
 };
 
-// Picks the one candidate whose id starts with `ref` (case ignored, a trailing "…" as
-// copied from a table is dropped). Errors: ref shorter than 8 characters or not part of an id
+// Picks the one candidate whose id starts or ends with `ref` (case ignored, a "…" as copied
+// from a table is dropped). Errors: ref shorter than 8 characters or not part of an id
 // (INVALID_ARGUMENT), no match (NOT_FOUND), several matches (FAILED_PRECONDITION, listing
 // them).
 absl::StatusOr<std::string> PickMessageId(std::string_view ref,
@@ -33,7 +34,7 @@ absl::StatusOr<std::string> PickMessageId(std::string_view ref,
 // contacted.
 absl::Status CheckMessageRef(std::string_view ref);
 
-// A full id is returned as it is; a prefix is resolved against pocd's folders.
+// A full id is returned as it is; a prefix or suffix is resolved against pocd's folders.
 absl::StatusOr<std::string> ResolveMessageId(std::string_view ref, Folders folders,
                                              ControlClient& client);
 

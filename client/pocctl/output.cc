@@ -63,8 +63,10 @@ std::string FormatDetailTime(const google::protobuf::Timestamp& ts) {
 }
 
 std::string ShortId(std::string_view id, bool wide) {
+  // A UUIDv7 starts with its timestamp, so every message of the same minute shares its first
+  // 8 characters; its last 8 are random and tell messages apart.
   if (wide || id.size() <= 8) return std::string(id);
-  return absl::StrCat(std::string(id.substr(0, 8)), "\xe2\x80\xa6");
+  return absl::StrCat("\xe2\x80\xa6", std::string(id.substr(id.size() - 8)));
 }
 
 std::string JoinList(const google::protobuf::RepeatedPtrField<std::string>& items) {

@@ -14,7 +14,10 @@ CLI::App* AddReplyCommand(CLI::App& app, ReplyOptions* o) {
       "original (in_reply_to), signed with the State's key; the original's sender sees it in "
       "its progress table. Name the message by its id or the first 8 or more characters of it "
       "as pocctl inbox shows them. The template flags are those of pocctl send.");
-  cmd->add_option("id", o->id, "The message to answer (id or unique prefix)")->required();
+  cmd->add_option(
+         "id", o->id,
+         "The message to answer (its id, or a unique start or end of it such as …89abcdef)")
+      ->required();
   AddTemplateFlags(cmd, &o->tmpl);
   cmd->footer(
       "Example:\n"

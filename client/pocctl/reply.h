@@ -15,7 +15,7 @@
 namespace poc::pocctl {
 
 struct ReplyOptions {
-  std::string id;  // a full id or a unique prefix of at least 8 characters
+  std::string id;  // a full id, or a unique start or end of it (8+ characters)
   TemplateFlags tmpl;
 };
 

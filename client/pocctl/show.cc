@@ -1,5 +1,7 @@
 #include "client/pocctl/show.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/pocctl/field_list.h"
@@ -42,7 +44,9 @@ CLI::App* AddShowCommand(CLI::App& app, ShowOptions* o) {
       "State "
       "when it was delivered, acknowledged and answered. Name the message by its id or the "
       "first 8 or more characters of it, from pocctl inbox or pocctl sent.");
-  cmd->add_option("id", o->id, "The message (id or unique prefix)")->required();
+  cmd->add_option("id", o->id,
+                  "The message (its id, or a unique start or end of it such as …89abcdef)")
+      ->required();
   cmd->footer(
       "Example:\n"
       "  pocctl show 0190c3a2");
@@ -90,8 +94,10 @@ std::string FormatShow(const v1::ShowResponse& show, const Labels& l) {
     fields.Add(std::string(l.received), FormatDetailTime(s.received_at()));
     if (m.kind() != v1::MESSAGE_TYPE_ACKNOWLEDGEMENT) {
       fields.Add(std::string(l.acknowledged),
-                 s.has_acknowledged_at() ? FormatDetailTime(s.acknowledged_at())
-                                         : "not yet (pocctl ack " + s.id().substr(0, 8) + ")");
+                 s.has_acknowledged_at()
+                     ? FormatDetailTime(s.acknowledged_at())
+                     : "not yet (pocctl ack " +
+                           s.id().substr(s.id().size() - std::min<size_t>(8, s.id().size())) + ")");
     }
   }
   fields.Add(std::string(l.error), show.error());

@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "tests/test_paths.h"
+
 extern char** environ;
 
 namespace poc::pki::pkitest {
@@ -127,10 +129,7 @@ std::vector<std::string> SanEntries(X509* cert, int type) {
   return out;
 }
 
-std::string PkiBinaryPath() {
-  const char* build = std::getenv("POC_BUILD_DIR");
-  return std::string(build != nullptr ? build : ".") + "/certs/poc-pki";
-}
+std::string PkiBinaryPath() { return poc::testing::BuildDir() + "/certs/poc-pki"; }
 
 RunResult RunPki(const std::vector<std::string>& args) {
   TempDir io;

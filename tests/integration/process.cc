@@ -11,13 +11,11 @@
 #include <thread>
 
 #include "absl/time/clock.h"
+#include "tests/test_paths.h"
 
 namespace poc::testing {
 
-std::string BinaryPath(const std::string& relative) {
-  const char* dir = std::getenv("POC_BUILD_DIR");
-  return std::string(dir ? dir : ".") + "/" + relative;
-}
+std::string BinaryPath(const std::string& relative) { return BuildDir() + "/" + relative; }
 
 bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout) {
   const absl::Time end = absl::Now() + timeout;

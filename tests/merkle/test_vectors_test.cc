@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/merkle/reference_tree.h"
+#include "tests/test_paths.h"
 
 namespace poc::merkle {
 namespace {
@@ -26,9 +27,7 @@ namespace fs = std::filesystem;
 // $POC_SOURCE_DIR/tests/testdata/merkle. CTest is meant to set POC_SOURCE_DIR; when it is unset,
 // the source folder known at build time stands in for it.
 fs::path VectorRoot() {
-  const char* source = std::getenv("POC_SOURCE_DIR");
-  const fs::path root = (source != nullptr && *source != '\0') ? source : POC_SOURCE_DIR_AT_BUILD;
-  return root / "tests" / "testdata" / "merkle";
+  return fs::path(poc::testing::SourceDir()) / "tests" / "testdata" / "merkle";
 }
 
 // Every .json file below `dir`, sorted for stable output. Fails the test when there are none.

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/test_paths.h"
+
 namespace {
 
 using ::testing::HasSubstr;
@@ -26,9 +28,7 @@ struct Outcome {
 class PocctlBinaryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* build = std::getenv("POC_BUILD_DIR");
-    ASSERT_NE(build, nullptr) << "run through ctest, which sets POC_BUILD_DIR";
-    binary_ = std::string(build) + "/client/pocctl/pocctl";
+    binary_ = poc::testing::BuildDir() + "/client/pocctl/pocctl";
     ASSERT_EQ(access(binary_.c_str(), X_OK), 0) << binary_ << " is not built";
     char tmpl[] = "/tmp/pocctl_bin_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);

@@ -348,6 +348,18 @@ TEST_F(CommandLineTest, AckResolvesAUniquePrefixInTheInbox) {
   EXPECT_EQ(pocd_.acks[0].note(), "on it");
 }
 
+TEST_F(CommandLineTest, AckResolvesTheEndOfAnIdAsTablesShowIt) {
+  // Ids of one minute share their start; tables show the random end instead.
+  *pocd_.inbox.add_messages() = Summary("0190c3a2-7b1e-7cc1-9a5b-0123456789ab", "one");
+  *pocd_.inbox.add_messages() = Summary("0190c3a2-7b1e-7cc1-9a5b-0123456789cd", "two");
+  const RunResult r = RunWith(pocd_, {"ack",
+                                      "\xe2\x80\xa6"
+                                      "456789cd"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(pocd_.acks.size(), 1u);
+  EXPECT_EQ(pocd_.acks[0].message_id(), "0190c3a2-7b1e-7cc1-9a5b-0123456789cd");
+}
+
 TEST_F(CommandLineTest, AmbiguousPrefixListsTheMatches) {
   *pocd_.inbox.add_messages() = Summary("0190c3a2-7b1e-7cc1-9a5b-0123456789ab", "one");
   *pocd_.sent.add_messages() = Summary("0190c3a2-8888-7cc1-9a5b-0123456789ab", "two");
@@ -366,7 +378,7 @@ TEST_F(CommandLineTest, ShortOrUnknownPrefixesAreErrors) {
   EXPECT_EQ(pocd_.connects, 0);
   r = RunWith(pocd_, {"show", "deadbeef"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("no message id starts with deadbeef"));
+  EXPECT_THAT(r.err, HasSubstr("no message id starts or ends with deadbeef"));
 }
 
 TEST_F(CommandLineTest, ReplySendsTheTemplateForTheResolvedMessage) {

@@ -51,8 +51,8 @@ TEST(InboxOutputTest, ListsOneLinePerMessageWithShortIds) {
   EXPECT_EQ(
       FormatInbox(list, InboxOptions()),
       "ID         FROM  TYPE          URGENCY  SUBJECT                RECEIVED (UTC)    ACK\n"
-      "0190c3a2…  KEN   rfi           urgent   Scanning from AS64500  2026-11-19 10:13  no\n"
-      "0190c3ff…  BRA   notification  routine  [DRILL] Exercise       2026-11-19 10:13  yes\n");
+      "…456789ab  KEN   rfi           urgent   Scanning from AS64500  2026-11-19 10:13  no\n"
+      "…00000000  BRA   notification  routine  [DRILL] Exercise       2026-11-19 10:13  yes\n");
 }
 
 TEST(InboxOutputTest, WideShowsFullIdsAndSubjects) {
@@ -95,8 +95,8 @@ TEST(SentOutputTest, ShowsStateAndProgress) {
   *list.add_messages() = q;
   EXPECT_EQ(FormatSent(list, SentOptions()),
             "ID         TO        TYPE          SUBJECT            STATE      DELIVERED  ACKED\n"
-            "0190c3a2…  KEN, BRA  notification  Patch now          submitted  2/2        1/2\n"
-            "0190c3ff…  KEN, BRA  notification  [DRILL] Patch now  queued     -          -\n");
+            "…456789ab  KEN, BRA  notification  Patch now          submitted  2/2        1/2\n"
+            "…00000000  KEN, BRA  notification  [DRILL] Patch now  queued     -          -\n");
 }
 
 TEST(ShowOutputTest, ShowsTemplateFieldsKeyAuditAndProgress) {
@@ -133,7 +133,7 @@ TEST(ShowOutputTest, ShowsTemplateFieldsKeyAuditAndProgress) {
   EXPECT_THAT(out, HasSubstr("Audit index:      #12\n"));
   EXPECT_THAT(out, HasSubstr("State:            submitted\n"));
   EXPECT_THAT(out, HasSubstr("STATE  DELIVERED (UTC)   ACKNOWLEDGED (UTC)  RESPONSE\n"
-                             "KEN    2026-11-19 10:14                      0190c3ff…\n"));
+                             "KEN    2026-11-19 10:14                      …00000000\n"));
   EXPECT_THAT(out, HasSubstr("Replies:\n  0190c3ff-0000-7000-8000-000000000000\n"));
 }
 
@@ -146,7 +146,7 @@ TEST(ShowOutputTest, ReceivedMessageShowsWhetherItWasAcknowledged) {
   *show.mutable_summary()->mutable_received_at() = ToProto(kReceived);
   const std::string out = FormatShow(show, LabelsFor("es"));
   EXPECT_THAT(out, HasSubstr("Received:      2026-11-19 10:13:20 UTC\n"));
-  EXPECT_THAT(out, HasSubstr("Acknowledged:  not yet (pocctl ack 0190c3a2)\n"));
+  EXPECT_THAT(out, HasSubstr("Acknowledged:  not yet (pocctl ack 456789ab)\n"));
   EXPECT_THAT(out, HasSubstr("Drill:         yes"));
   EXPECT_THAT(out, Not(HasSubstr("STATE")));
 }
