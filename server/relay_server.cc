@@ -1,5 +1,7 @@
 #include "server/relay_server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
@@ -43,6 +45,9 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   core.limits.max_message_age = config.max_message_age;
   relay->service_ = std::make_unique<RelayService>(relay->core_.get());
 
+  // Standard tooling on the gRPC port: grpc.health.v1 and server reflection.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, credentials, &relay->port_);
   builder.RegisterService(relay->service_.get());

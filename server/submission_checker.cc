@@ -79,6 +79,11 @@ absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
                                        "'s; a node may only send for its own State");
   }
   if (absl::Status s = ValidateMessage(message, ValidationLimits{}); !s.ok()) return s;
+  if (message.kind() == v1::MESSAGE_TYPE_EXERCISE_PING) {
+    return absl::PermissionDeniedError(
+        "kind: exercise pings are sent by the relay for the Secretariat's exercises, not by "
+        "States");
+  }
   const absl::Time created = FromProto(message.created_at());
   if (created > now + limits.clock_skew) {
     return absl::InvalidArgumentError(

@@ -22,8 +22,9 @@ struct SubmissionLimits {
 //   size (INVALID_ARGUMENT); key in the directory (UNAUTHENTICATED); key owned by the caller's
 //   State (PERMISSION_DENIED); key not revoked and signature over the exact bytes
 //   (UNAUTHENTICATED); bytes parse (INVALID_ARGUMENT); sender equals the caller's State
-//   (PERMISSION_DENIED); message and template fields, created_at within the clock window,
-//   recipients known (INVALID_ARGUMENT, naming the field).
+//   (PERMISSION_DENIED); message and template fields (INVALID_ARGUMENT, naming the field);
+//   the kind is not an exercise ping, which only the relay sends (PERMISSION_DENIED);
+//   created_at within the clock window and recipients known (INVALID_ARGUMENT).
 // On success returns the message to store, recipients expanded ("all" = every other State).
 absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
                                            const std::string& caller_state,

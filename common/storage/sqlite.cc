@@ -8,9 +8,8 @@ namespace poc {
 
 absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -20,8 +19,8 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
   // A damaged file shows up here ("file is not a database") rather than later under load.
-  absl::Status s = out->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+  absl::Status s =
+      out->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   if (!s.ok()) {
     return absl::DataLossError(path + ": " + std::string(s.message()));
   }
@@ -39,8 +38,15 @@ absl::Status SqliteDatabase::Error(std::string_view what) const {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return absl::DataLossError(msg);
-    case SQLITE_CONSTRAINT:
-      return absl::AlreadyExistsError(msg);
+    case SQLITE_CONSTRAINT: {
+      // Only a duplicate key means "already exists"; NOT NULL, CHECK and foreign-key
+      // violations are a caller's bug.
+      const int extended = sqlite3_extended_errcode(db_);
+      if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return absl::AlreadyExistsError(msg);
+      }
+      return absl::FailedPreconditionError(msg);
+    }
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::UnavailableError(msg);

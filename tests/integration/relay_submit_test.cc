@@ -177,6 +177,13 @@ TEST_F(RelaySubmitTest, RejectsBytesThatAreNotAMessage) {
                  grpc::StatusCode::INVALID_ARGUMENT, "envelope.message");
 }
 
+TEST_F(RelaySubmitTest, AStateCannotSendAnExercisePing) {
+  v1::Message m = MakeMessage("FRA", {"KEN"});
+  m.set_kind(v1::MESSAGE_TYPE_EXERCISE_PING);
+  ExpectRejected(Sign(m, net_->SigningKey("FRA")), grpc::StatusCode::PERMISSION_DENIED,
+                 "exercise pings");
+}
+
 TEST_F(RelaySubmitTest, SecretariatCertificateCannotSubmitStateMessages) {
   net_->Pki({"admin-cert", "--dir", net_->dir() + "/pki", "--out", net_->dir() + "/admin"});
   auto admin = net_->RelayClient(net_->dir() + "/admin", "admin");
