@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The PoC Network in two minutes, on this machine: installs what is missing, builds, starts a
+# relay and four State nodes on loopback (deploy/localnet.sh), and plays a short scenario with
+# pocctl, the operators' CLI. Ends with a summary and stops everything it started.
+#
+#   deploy/demo.sh [--keep] [--dir DIR]
+#     --keep   leave the network running afterwards and print how to use pocctl against it
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR="${POC_BUILD_DIR:-$ROOT/build}"
+KEEP=0
+DIR=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --keep) KEEP=1 ;;
+    --dir) DIR="$2"; shift ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "demo: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[ -n "$DIR" ] || DIR=$(mktemp -d /tmp/poc-demo-XXXXXX)
+
+"$ROOT/deploy/build.sh" --build-dir "$BUILD_DIR"
+POCCTL="$BUILD_DIR/client/pocctl/pocctl"
+NET="$ROOT/deploy/localnet.sh"
+
+if [ -t 1 ]; then BOLD=$'\e[1m'; GREEN=$'\e[32m'; RED=$'\e[31m'; DIM=$'\e[2m'; OFF=$'\e[0m'
+else BOLD=""; GREEN=""; RED=""; DIM=""; OFF=""; fi
+
+cleanup() {
+  if [ "$KEEP" = 0 ]; then "$NET" down --dir "$DIR" --purge >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+ctl() { local s="$1"; shift; "$POCCTL" --node "$DIR/nodes/$s" "$@"; }
+# Shows a command as the operator would type it, then runs it.
+say_ctl() {
+  local s="$1"; shift
+  echo "${DIM}[$s operator]\$ pocctl $*${OFF}"
+  ctl "$s" "$@" | sed 's/^/    /'
+}
+json_str() { sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" | head -n 1; }
+json_num() { sed -n "s/.*\"$1\": *\\([0-9][0-9]*\\).*/\\1/p" | head -n 1; }
+# Waits up to 30 s until the command's output matches the pattern.
+wait_until() {
+  local pattern="$1" i; shift
+  for i in $(seq 1 150); do
+    if "$@" 2>/dev/null | grep -q -- "$pattern"; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+STEPS=()
+OUTCOMES=()
+record() { STEPS+=("$1"); OUTCOMES+=("$2"); if [ "$2" = ok ]; then echo "${GREEN}✓ $1${OFF}"; else echo "${RED}✗ $1${OFF}"; fi; echo; }
+
+echo "${BOLD}Starting a relay and four State nodes (FRA, DEU, KEN, BRA) in $DIR${OFF}"
+"$NET" up --states FRA,DEU,KEN,BRA --dir "$DIR" | sed -n '1,6p'
+for s in FRA DEU KEN BRA; do
+  wait_until '"connected": *true' ctl "$s" status --json || { echo "node $s did not connect" >&2; exit 1; }
+done
+echo
+
+echo "${BOLD}1. France notifies Germany and Kenya of an urgent incident${OFF}"
+out=$(ctl FRA send --to DEU,KEN --type notification --urgency urgent --tlp amber \
+      --subject "Ransomware spreading through hospital networks" \
+      --summary "Encryption of patient systems at three hospitals; indicators to follow." --json)
+N1=$(echo "$out" | json_str message_id)
+echo "${DIM}[FRA operator]\$ pocctl send --to DEU,KEN --type notification --urgency urgent --subject \"Ransomware spreading through hospital networks\" …${OFF}"
+echo "    sent $N1"
+if wait_until '"delivered_to": *2' ctl FRA show "$N1" --json; then
+  say_ctl KEN inbox
+  say_ctl FRA show "$N1"
+  record "Notification FRA → DEU, KEN delivered, both delivery receipts back at FRA" ok
+else
+  record "Notification FRA → DEU, KEN delivered, both delivery receipts back at FRA" failed
+fi
+
+echo "${BOLD}2. Kenya asks France for information; France responds${OFF}"
+out=$(ctl KEN send --to FRA --type rfi --urgency priority \
+      --subject "Indicators for the hospital ransomware?" \
+      --summary "We see similar encryption at a clinic in Nairobi." --json)
+Q=$(echo "$out" | json_str message_id)
+echo "${DIM}[KEN operator]\$ pocctl send --to FRA --type rfi --subject \"Indicators for the hospital ransomware?\" …${OFF}"
+echo "    sent $Q"
+ok=failed
+if wait_until "$Q" ctl FRA inbox --json; then
+  say_ctl FRA reply "$Q" --subject "Indicators attached" --summary "Hashes and C2 addresses in the indicators field."
+  if wait_until '"response_id": *"[0-9a-f]' ctl KEN show "$Q" --json; then
+    say_ctl KEN show "$Q"
+    ok=ok
+  fi
+fi
+record "Request for information KEN → FRA answered by a response" "$ok"
+
+echo "${BOLD}3. Germany's operator acknowledges France's notification${OFF}"
+say_ctl DEU ack "$N1" --note "Received; our CERT is contacting the hospitals."
+if wait_until '"acknowledged_by": *1' ctl FRA show "$N1" --json; then
+  say_ctl FRA sent
+  record "Human acknowledgement DEU → FRA received" ok
+else
+  record "Human acknowledgement DEU → FRA received" failed
+fi
+
+echo "${BOLD}4. Brazil's node goes offline; France writes to Brazil; Brazil comes back${OFF}"
+"$NET" stop-node BRA --dir "$DIR" | sed 's/^/    /'
+out=$(ctl FRA send --to BRA --type notification --urgency routine \
+      --subject "Quarterly contact check" --summary "Please confirm your points of contact." --json)
+B=$(echo "$out" | json_str message_id)
+echo "    FRA sent $B while BRA was offline; the relay holds it"
+sleep 1
+held=$(ctl FRA show "$B" --json | json_num delivered_to)
+"$NET" start-node BRA --dir "$DIR" | sed 's/^/    /'
+if [ "${held:-0}" = 0 ] && wait_until '"delivered_to": *1' ctl FRA show "$B" --json \
+   && [ "$(ctl BRA inbox --json | grep -o "$B" | wc -l)" -eq 1 ]; then
+  say_ctl BRA inbox
+  record "Message to an offline State delivered once when it came back" ok
+else
+  record "Message to an offline State delivered once when it came back" failed
+fi
+
+echo "${BOLD}Summary${OFF}"
+failed=0
+for i in "${!STEPS[@]}"; do
+  if [ "${OUTCOMES[$i]}" = ok ]; then printf '  %s✓%s %s\n' "$GREEN" "$OFF" "${STEPS[$i]}"
+  else printf '  %s✗%s %s\n' "$RED" "$OFF" "${STEPS[$i]}"; failed=1; fi
+done
+echo
+if [ "$KEEP" = 1 ]; then
+  echo "The network is still running in $DIR. Try:"
+  echo "  export POC_NODE=$DIR/nodes/FRA"
+  echo "  $POCCTL inbox"
+  echo "  $POCCTL send --to KEN --type notification --subject 'Hello from France'"
+  echo "  $NET status --dir $DIR"
+  echo "Stop it with: $NET down --dir $DIR --purge"
+else
+  echo "Everything the demo started is stopped."
+fi
+exit $failed

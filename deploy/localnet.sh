@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# A local PoC Network on this machine: one relay and a node per State, all on loopback, each
+# with its own certificate, signing key and SQLite file. For trying things by hand and scripts.
+#
+#   deploy/localnet.sh up [--states FRA,DEU,KEN,BRA] [--dir DIR] [--port N]
+#   deploy/localnet.sh status [--dir DIR]
+#   deploy/localnet.sh start-node STATE [--dir DIR]     (re)start one node
+#   deploy/localnet.sh stop-node STATE [--dir DIR]      stop one node (it goes offline)
+#   deploy/localnet.sh down [--dir DIR] [--purge]       stop everything (--purge: delete DIR)
+#
+# DIR defaults to .localnet in the repository. Act as a State's operator with
+#   build/client/pocctl/pocctl --node DIR/nodes/FRA status     (or: export POC_NODE=DIR/nodes/FRA)
+# Builds the binaries first if they are missing (deploy/build.sh).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR="${POC_BUILD_DIR:-$ROOT/build}"
+DIR="$ROOT/.localnet"
+STATES="FRA,DEU,KEN,BRA"
+PORT=0
+PURGE=0
+
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+
+cmd="${1:-}"
+[ -n "$cmd" ] || { usage; exit 2; }
+shift
+ARG_STATE=""
+if [ "$cmd" = start-node ] || [ "$cmd" = stop-node ]; then
+  ARG_STATE="${1:-}"
+  [ -n "$ARG_STATE" ] || { echo "localnet: $cmd needs a State code" >&2; exit 2; }
+  shift
+fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --states) STATES="$2"; shift ;;
+    --dir) DIR="$2"; shift ;;
+    --port) PORT="$2"; shift ;;
+    --purge) PURGE=1 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "localnet: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+mkdir -p "$DIR"
+DIR=$(cd "$DIR" && pwd)
+
+PKI="$BUILD_DIR/certs/poc-pki"
+RELAY="$BUILD_DIR/server/poc-relay"
+POCD="$BUILD_DIR/client/pocd/pocd"
+POCCTL="$BUILD_DIR/client/pocctl/pocctl"
+
+ensure_built() {
+  if [ ! -x "$PKI" ] || [ ! -x "$RELAY" ] || [ ! -x "$POCD" ] || [ ! -x "$POCCTL" ]; then
+    echo "localnet: binaries missing in $BUILD_DIR; building (deploy/build.sh)"
+    "$ROOT/deploy/build.sh" --build-dir "$BUILD_DIR"
+  fi
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Waits up to 30 s for a file to appear, or for the process to die.
+wait_for_file() {
+  local file="$1" pidfile="$2" i
+  for i in $(seq 1 300); do
+    [ -e "$file" ] && return 0
+    alive "$pidfile" || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+json_field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p"; }
+
+stop_pid() {
+  local pidfile="$1" i
+  alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+  kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
+  for i in $(seq 1 100); do alive "$pidfile" || break; sleep 0.1; done
+  alive "$pidfile" && kill -KILL "$(cat "$pidfile")" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+make_pki() {
+  if [ ! -f "$DIR/pki/ca.crt" ]; then
+    "$PKI" init --dir "$DIR/pki" --name "PoC Local Network Root CA" >/dev/null
+  fi
+  mkdir -p "$DIR/relay" "$DIR/nodes"
+  [ -f "$DIR/relay/relay.crt" ] || "$PKI" relay-cert --dir "$DIR/pki" --out "$DIR/relay" \
+      --dns localhost --ip 127.0.0.1 >/dev/null
+  [ -f "$DIR/relay/relay-signing.key" ] || "$PKI" signing-key --out "$DIR/relay" \
+      --name relay-signing >/dev/null
+  local s
+  for s in ${STATES//,/ }; do
+    local nd="$DIR/nodes/$s"
+    mkdir -p "$nd"
+    [ -f "$nd/node.crt" ] || "$PKI" node-cert --dir "$DIR/pki" --state "$s" --out "$nd" >/dev/null
+    [ -f "$nd/signing.key" ] || "$PKI" signing-key --out "$nd" >/dev/null
+    cp -f "$DIR/relay/relay-signing.pub" "$nd/relay-signing.pub"
+  done
+}
+
+# The directory the Secretariat would maintain: every State folder's public signing key.
+write_directory() {
+  local out="$DIR/relay/directory.toml" nd code key
+  {
+    echo "# Made by deploy/localnet.sh from the nodes' public signing keys."
+    echo "version = $(date +%s)"
+    for nd in "$DIR"/nodes/*/; do
+      code=$(basename "$nd")
+      key=$("$PKI" show "$nd/signing.pub" --json | json_field public_key)
+      printf '\n[[state]]\ncode = "%s"\n[[state.key]]\npublic_key = "%s"\nstatus = "active"\n' \
+        "$code" "$key"
+    done
+  } >"$out"
+}
+
+write_relay_config() {
+  cat >"$DIR/relay/relay.toml" <<TOML
+# poc-relay settings for the local network (see deploy/relay.toml.sample).
+listen = "127.0.0.1:$1"
+port_file = "port"
+database = "relay.db"
+directory = "directory.toml"
+signing_key = "relay-signing.key"
+
+[tls]
+ca = "ca.crt"
+cert = "relay.crt"
+key = "relay.key"
+TOML
+}
+
+write_node_config() {
+  cat >"$DIR/nodes/$1/pocd.toml" <<TOML
+# pocd settings for $1 on the local network (see deploy/pocd.toml.sample).
+state = "$1"
+relay = "127.0.0.1:$2"
+relay_name = "localhost"
+database = "node.db"
+control_socket = "control.sock"
+signing_key = "signing.key"
+relay_public_key = "relay-signing.pub"
+
+[tls]
+ca = "ca.crt"
+cert = "node.crt"
+key = "node.key"
+TOML
+}
+
+start_relay() {
+  local port="$PORT"
+  [ "$port" != 0 ] || port=$(cat "$DIR/relay/port" 2>/dev/null || echo 0)
+  write_relay_config "$port"
+  rm -f "$DIR/relay/port"
+  (cd "$DIR/relay" && exec nohup "$RELAY" --config relay.toml </dev/null >>relay.log 2>&1) &
+  echo $! >"$DIR/relay/relay.pid"
+  if ! wait_for_file "$DIR/relay/port" "$DIR/relay/relay.pid"; then
+    echo "localnet: the relay did not start; last lines of $DIR/relay/relay.log:" >&2
+    tail -n 5 "$DIR/relay/relay.log" >&2
+    exit 1
+  fi
+}
+
+start_node() {
+  local s="$1" nd="$DIR/nodes/$1"
+  [ -d "$nd" ] || { echo "localnet: no node $s in $DIR (known: $(ls "$DIR/nodes" | tr '\n' ' '))" >&2; exit 1; }
+  alive "$nd/pocd.pid" && return 0
+  write_node_config "$s" "$(cat "$DIR/relay/port")"
+  (cd "$nd" && exec nohup "$POCD" --config pocd.toml </dev/null >>pocd.log 2>&1) &
+  echo $! >"$nd/pocd.pid"
+  if ! wait_for_file "$nd/control.sock" "$nd/pocd.pid"; then
+    echo "localnet: pocd for $s did not start; last lines of $nd/pocd.log:" >&2
+    tail -n 5 "$nd/pocd.log" >&2
+    exit 1
+  fi
+}
+
+case "$cmd" in
+  up)
+    ensure_built
+    if alive "$DIR/relay/relay.pid"; then
+      echo "localnet: already up in $DIR (use: $0 status --dir $DIR)"; exit 0
+    fi
+    make_pki
+    write_directory
+    start_relay
+    for s in ${STATES//,/ }; do start_node "$s"; done
+    echo "Local PoC Network up in $DIR"
+    echo "  relay   127.0.0.1:$(cat "$DIR/relay/port")   log: $DIR/relay/relay.log"
+    for s in ${STATES//,/ }; do echo "  node    $s   $DIR/nodes/$s"; done
+    echo
+    echo "Act as a State's operator:"
+    echo "  export POC_NODE=$DIR/nodes/${STATES%%,*}"
+    echo "  $POCCTL status"
+    echo "  $POCCTL send --to ${STATES##*,} --type notification --subject 'Test notification'"
+    echo "Stop it with: $0 down --dir $DIR"
+    ;;
+  status)
+    if alive "$DIR/relay/relay.pid"; then
+      echo "relay  up    127.0.0.1:$(cat "$DIR/relay/port")  pid $(cat "$DIR/relay/relay.pid")"
+    else
+      echo "relay  down"
+    fi
+    for nd in "$DIR"/nodes/*/; do
+      [ -d "$nd" ] || continue
+      s=$(basename "$nd")
+      if alive "$nd/pocd.pid"; then
+        echo "node   $s   up    pid $(cat "$nd/pocd.pid")"
+        "$POCCTL" --node "$nd" status | sed 's/^/         /' || true
+      else
+        echo "node   $s   down"
+      fi
+    done
+    ;;
+  start-node)
+    alive "$DIR/relay/relay.pid" || { echo "localnet: not up; run: $0 up --dir $DIR" >&2; exit 1; }
+    start_node "$ARG_STATE"
+    echo "node $ARG_STATE started"
+    ;;
+  stop-node)
+    stop_pid "$DIR/nodes/$ARG_STATE/pocd.pid"
+    echo "node $ARG_STATE stopped"
+    ;;
+  down)
+    for nd in "$DIR"/nodes/*/; do [ -d "$nd" ] && stop_pid "$nd/pocd.pid"; done
+    stop_pid "$DIR/relay/relay.pid"
+    if [ "$PURGE" = 1 ]; then rm -rf "$DIR"; echo "localnet: stopped and removed $DIR"; else
+      echo "localnet: stopped (data kept in $DIR; --purge removes it)"; fi
+    ;;
+  *) usage; exit 2 ;;
+esac
