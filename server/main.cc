@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "common/logging/logging.h"
+#include "common/tls/credentials.h"
 #include "server/relay_server.h"
 
 namespace {
@@ -22,6 +23,7 @@ int Fail(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  poc::RequireTls13();  // before gRPC or any thread starts
   CLI::App app{
       "poc-relay: the PoC Network relay. It authenticates each State by its TLS client\n"
       "certificate, verifies every envelope's signature against the directory, stores each\n"

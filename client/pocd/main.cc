@@ -8,6 +8,7 @@
 
 #include "client/pocd/node.h"
 #include "common/logging/logging.h"
+#include "common/tls/credentials.h"
 
 namespace {
 
@@ -19,6 +20,7 @@ int Fail(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  poc::RequireTls13();  // before gRPC or any thread starts
   CLI::App app{
       "pocd: a State's PoC Network node. It holds the State's signing key and node certificate,\n"
       "keeps one session with the relay (reconnecting by itself), verifies every incoming\n"

@@ -1,5 +1,8 @@
 #include "common/tls/credentials.h"
 
+#include <cstdlib>
+#include <mutex>
+
 #include "common/status_macros.h"
 #include "common/util/files.h"
 
@@ -35,8 +38,14 @@ absl::StatusOr<PemFiles> ReadTlsFiles(const TlsFiles& files) {
 
 }  // namespace
 
+void RequireTls13() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::setenv("GRPC_SSL_CIPHER_SUITES", "PSK-AES128-GCM-SHA256", 1); });
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const TlsFiles& files) {
+  RequireTls13();
   ASSIGN_OR_RETURN(PemFiles pem, ReadTlsFiles(files));
   grpc::SslServerCredentialsOptions options(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
@@ -47,6 +56,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(
     const TlsFiles& files) {
+  RequireTls13();
   ASSIGN_OR_RETURN(PemFiles pem, ReadTlsFiles(files));
   grpc::SslCredentialsOptions options;
   options.pem_root_certs = pem.ca;

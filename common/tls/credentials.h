@@ -2,12 +2,12 @@
 #ifndef POC_COMMON_TLS_CREDENTIALS_H_
 #define POC_COMMON_TLS_CREDENTIALS_H_
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+
+#include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 
@@ -18,6 +18,13 @@ struct TlsFiles {
   std::string cert;  // this party's certificate
   std::string key;   // its private key; must be mode 0600
 };
+
+// Every connection of this process is TLS 1.3 only. gRPC 1.51's C++ API cannot set a minimum
+// TLS version, so this restricts gRPC's TLS 1.2 cipher list (GRPC_SSL_CIPHER_SUITES, read once
+// when the first TLS credentials are made) to a pre-shared-key suite that can never be
+// negotiated here: a TLS 1.2 handshake finds no shared cipher, while TLS 1.3 suites are
+// unaffected. The credential functions below call it; calling it again does nothing.
+void RequireTls13();
 
 // Server side: client certificates are required and verified against `files.ca`.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(

@@ -20,12 +20,12 @@ class ConfigErrorsTest : public ::testing::Test {
   RunResult Relay(const std::vector<std::string>& args) {
     std::vector<std::string> argv{BinaryPath("server/poc-relay")};
     argv.insert(argv.end(), args.begin(), args.end());
-    return poc::testing::Run(argv);
+    return RunCommand(argv);
   }
   RunResult Pocd(const std::vector<std::string>& args) {
     std::vector<std::string> argv{BinaryPath("client/pocd/pocd")};
     argv.insert(argv.end(), args.begin(), args.end());
-    return poc::testing::Run(argv);
+    return RunCommand(argv);
   }
   void Append(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::app) << text;

@@ -33,6 +33,8 @@ pid_t Spawn(const std::vector<std::string>& argv, int out_fd,
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::setpgid(0, 0);
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    ::dup2(null_fd, 0);  // children never wait for a terminal
     ::dup2(out_fd, 1);
     ::dup2(out_fd, 2);
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
@@ -47,7 +49,8 @@ pid_t Spawn(const std::vector<std::string>& argv, int out_fd,
 
 }  // namespace
 
-RunResult Run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+RunResult RunCommand(const std::vector<std::string>& argv,
+                     const std::map<std::string, std::string>& env) {
   char path[] = "/tmp/poc-run-XXXXXX";
   const int fd = ::mkstemp(path);
   const pid_t pid = Spawn(argv, fd, env);

@@ -25,9 +25,9 @@ struct RunResult {
   std::string output;  // stdout and stderr together
 };
 
-// Runs a command to completion.
-RunResult Run(const std::vector<std::string>& argv,
-              const std::map<std::string, std::string>& env = {});
+// Runs a command to completion, stdin from /dev/null. (Not "Run": gtest fixtures have one.)
+RunResult RunCommand(const std::vector<std::string>& argv,
+                     const std::map<std::string, std::string>& env = {});
 
 class Process {
  public:

@@ -34,7 +34,7 @@ void SetTestDeadline(grpc::ClientContext* context, absl::Duration timeout) {
 std::string TestNetwork::Pki(const std::vector<std::string>& args) const {
   std::vector<std::string> argv{BinaryPath("certs/poc-pki")};
   argv.insert(argv.end(), args.begin(), args.end());
-  RunResult r = Run(argv);
+  RunResult r = RunCommand(argv);
   EXPECT_EQ(r.exit_code, 0) << "poc-pki failed: " << r.output;
   return r.output;
 }
