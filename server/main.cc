@@ -9,6 +9,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "common/checkpoint/note.h"
+#include "common/crypto/key_files.h"
 #include "common/logging/logging.h"
 #include "common/tls/credentials.h"
 #include "server/relay_server.h"
@@ -38,6 +40,11 @@ int main(int argc, char** argv) {
   poc::RelayConfig config;
   poc::ConfigBinder binder(&app);
   config.Bind(&binder);
+  app.fallthrough();
+  CLI::App* vkey_cmd = app.add_subcommand(
+      "audit-vkey",
+      "Print the verifier key of the audit log's checkpoints (<origin>+<key id>+<key>), as "
+      "witnesses and `pocctl audit` need it, and exit.");
   CLI11_PARSE(app, argc, argv);
 
   if (!config_path.empty()) {
@@ -45,6 +52,14 @@ int main(int argc, char** argv) {
       return Fail(std::string(s.message()));
   }
   if (absl::Status s = config.Finish(); !s.ok()) return Fail(std::string(s.message()));
+  if (vkey_cmd->parsed()) {
+    auto key = poc::LoadPrivateKeyFile(config.signing_key);
+    if (!key.ok()) return Fail(std::string(key.status().message()));
+    auto signer = poc::Ed25519NoteSigner::Create(config.audit_origin, *std::move(key));
+    if (!signer.ok()) return Fail("[audit] origin: " + std::string(signer.status().message()));
+    std::cout << signer->VerifierKey() << "\n";
+    return 0;
+  }
   if (absl::Status s = poc::SetupLogging("poc-relay", config.log_json, config.log_level); !s.ok()) {
     return Fail(std::string(s.message()));
   }

@@ -26,6 +26,11 @@ void RelayConfig::Bind(ConfigBinder* b) {
                "how old a message's created_at may be when first submitted (e.g. 72h)");
   b->AddInt("--max-batch", "limits.max_batch", &max_batch,
             "most submissions committed together in one fsync");
+  b->AddString("--audit-origin", "audit.origin", &audit_origin,
+               "name of the audit log in its checkpoints (and of their key), e.g. "
+               "relay.example.org/poc-audit; never change it once States witness the log");
+  b->AddString("--checkpoint-interval", "audit.checkpoint_interval", &checkpoint_interval_text,
+               "how often to sign an audit checkpoint while the log grows (e.g. 10s)");
   b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
   b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
 }
@@ -43,6 +48,12 @@ absl::Status RelayConfig::Finish() {
                                       std::string(age.status().message()));
   }
   max_message_age = *age;
+  auto interval = ParseDuration(checkpoint_interval_text);
+  if (!interval.ok() || *interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "[audit] checkpoint_interval: give a duration of at least 1s, e.g. 10s");
+  }
+  checkpoint_interval = *interval;
   if (max_message_bytes < 1024 || max_message_bytes > 4 * 1024 * 1024) {
     return absl::InvalidArgumentError(
         "[limits] max_message_bytes: must be between 1024 and 4194304");

@@ -23,12 +23,15 @@ struct RelayConfig {
   std::string clock_skew_text = "5m";
   std::string max_message_age_text = "72h";
   int64_t max_batch = 512;  // submissions that may share one fsync
+  std::string audit_origin = "poc-relay.localhost/audit";
+  std::string checkpoint_interval_text = "10s";
   bool log_json = false;
   std::string log_level = "info";
 
   // Derived by Finish().
   absl::Duration clock_skew;
   absl::Duration max_message_age;
+  absl::Duration checkpoint_interval;
 
   // Registers every setting as a flag and a config key.
   void Bind(ConfigBinder* binder);

@@ -6,6 +6,7 @@
 
 #include "common/util/clock.h"
 #include "server/directory_holder.h"
+#include "server/relay_metrics.h"
 #include "server/relay_signer.h"
 #include "server/relay_store.h"
 #include "server/session_registry.h"
@@ -19,6 +20,7 @@ struct RelayCore {
   const RelaySigner* signer;
   const Clock* clock;
   SubmissionLimits limits;
+  RelayMetrics* metrics;
   SessionRegistry registry;
   // Runs store reads for sessions so that reactor callbacks never block.
   boost::asio::thread_pool readers{2};

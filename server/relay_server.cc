@@ -34,6 +34,10 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   ASSIGN_OR_RETURN(relay->store_,
                    SqliteRelayStore::Open(config.database, static_cast<int>(config.max_batch)));
 
+  ASSIGN_OR_RETURN(relay->audit_, AuditLog::Open(relay->store_.get(), relay->signer_->key(),
+                                                 config.audit_origin, clock, &relay->metrics_));
+  relay->audit_service_ = std::make_unique<AuditService>(relay->audit_.get(), relay->store_.get());
+
   relay->core_ = std::make_unique<RelayCore>();
   RelayCore& core = *relay->core_;
   core.store = relay->store_.get();
@@ -43,6 +47,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   core.limits.max_message_bytes = config.max_message_bytes;
   core.limits.clock_skew = config.clock_skew;
   core.limits.max_message_age = config.max_message_age;
+  core.metrics = &relay->metrics_;
   relay->service_ = std::make_unique<RelayService>(relay->core_.get());
 
   // Standard tooling on the gRPC port: grpc.health.v1 and server reflection.
@@ -51,6 +56,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, credentials, &relay->port_);
   builder.RegisterService(relay->service_.get());
+  builder.RegisterService(relay->audit_service_.get());
   // Oversize messages get a clear INVALID_ARGUMENT from the relay, not a transport error.
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes * 2 + 64 * 1024));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
@@ -62,6 +68,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
     return absl::UnavailableError("cannot listen on " + config.listen +
                                   " (address in use or not local?); set --listen");
   }
+  relay->audit_->StartPeriodic(config.checkpoint_interval);
   spdlog::info("relay serving on port {} (directory version {}, {} States, audit size {})",
                relay->port_, directory->view.version(), directory->view.StateCodes().size(),
                relay->store_->AuditSize());
@@ -86,6 +93,7 @@ void RelayServer::Shutdown(absl::Duration grace) {
   // Start() may have failed part way: stop only what was built.
   if (core_) core_->registry.CloseAll("the relay is shutting down");
   if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  if (audit_) audit_->Stop();
   if (store_) store_->Shutdown();
   if (core_) core_->readers.join();
   if (server_) spdlog::info("relay stopped");

@@ -8,8 +8,11 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "server/audit/audit_log.h"
+#include "server/audit/audit_service.h"
 #include "server/relay_config.h"
 #include "server/relay_core.h"
+#include "server/relay_metrics.h"
 #include "server/relay_service.h"
 #include "server/sqlite_relay_store.h"
 
@@ -26,6 +29,8 @@ class RelayServer {
   RelayServer& operator=(const RelayServer&) = delete;
 
   int port() const { return port_; }
+  AuditLog* audit() { return audit_.get(); }
+  const RelayMetrics& metrics() const { return metrics_; }
   // Re-reads the directory file; on any error keeps serving the current one.
   absl::Status ReloadDirectory();
   // Stops taking calls (open streams get `grace` to end), then drains the store.
@@ -41,6 +46,9 @@ class RelayServer {
   std::unique_ptr<DirectoryHolder> directory_;
   std::unique_ptr<RelayCore> core_;
   std::unique_ptr<RelayService> service_;
+  RelayMetrics metrics_;
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<AuditService> audit_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool stopped_ = false;

@@ -39,6 +39,7 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
   auto state = CallerState(context);
   if (!state.ok()) {
     spdlog::warn("submit refused ({}): {}", context->peer(), state.status().ToString());
+    core_->metrics->submits_rejected[static_cast<size_t>(state.status().code()) % 17].fetch_add(1);
     reactor->Finish(ToGrpcStatus(state.status()));
     return reactor;
   }
@@ -47,6 +48,8 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
                                  core_->clock->Now());
   if (!message.ok()) {
     spdlog::warn("submit from {} rejected: {}", *state, message.status().ToString());
+    core_->metrics->submits_rejected[static_cast<size_t>(message.status().code()) % 17].fetch_add(
+        1);
     reactor->Finish(ToGrpcStatus(message.status()));
     return reactor;
   }
@@ -72,6 +75,8 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
           return;
         }
         response->set_duplicate(out->duplicate);
+        (out->duplicate ? core_->metrics->submits_duplicate : core_->metrics->submits_accepted)
+            .fetch_add(1);
         if (out->duplicate) {
           spdlog::info("submit {} from {}: duplicate, original receipt returned", id, sender);
         } else {

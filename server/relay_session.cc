@@ -19,6 +19,8 @@ RelaySession::RelaySession(RelayCore* core, std::string state)
   welcome.mutable_welcome()->set_directory_version(core_->directory->Get()->view.version());
   welcome.mutable_welcome()->set_queued(core_->store->QueuedCount(state_).value_or(0));
   spdlog::info("session opened: {} ({} queued)", state_, welcome.welcome().queued());
+  core_->metrics->sessions_opened.fetch_add(1);
+  core_->metrics->sessions_open.fetch_add(1);
   {
     std::lock_guard<std::mutex> lock(mu_);
     out_.push_back(std::move(welcome));
@@ -153,6 +155,7 @@ void RelaySession::HandleFrame(const v1::NodeFrame& frame) {
     case v1::NodeFrame::kDeliveryReject: {
       const uint64_t seq = frame.delivery_reject().seq();
       spdlog::warn("{} refused delivery #{}: {}", state_, seq, frame.delivery_reject().reason());
+      core_->metrics->delivery_refusals.fetch_add(1);
       Hold();
       core_->store->RecordRefusal(state_, seq, frame.delivery_reject().reason(),
                                   core_->clock->Now(), [this, seq](absl::Status s) {
@@ -231,6 +234,7 @@ void RelaySession::HandleDeliveryAck(const v1::DeliveryAck& ack) {
                                                  state_, out.status().ToString());
                                  } else if (!out->sender.empty()) {
                                    spdlog::info("delivered {} to {}", message_id, state_);
+                                   core_->metrics->deliveries.fetch_add(1);
                                    core_->registry.Wake(out->sender);
                                  }
                                  Answered(seq);
@@ -264,6 +268,7 @@ void RelaySession::OnCancel() {
 
 void RelaySession::OnDone() {
   core_->registry.Unregister(state_, this);
+  core_->metrics->sessions_open.fetch_sub(1);
   spdlog::info("session closed: {}", state_);
   std::unique_lock<std::mutex> lock(mu_);
   done_ = true;

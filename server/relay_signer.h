@@ -22,6 +22,8 @@ class RelaySigner {
                             const std::vector<std::string>& recipients) const;
   v1::Signed Directory(const v1::Directory& directory) const;
   const Ed25519PublicKey& public_key() const { return key_.public_key(); }
+  // The key also signs audit checkpoints (as a C2SP note key named after the log's origin).
+  const Ed25519PrivateKey& key() const { return key_; }
 
  private:
   const Ed25519PrivateKey key_;

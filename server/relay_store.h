@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,7 +93,29 @@ class RelayStore {
   virtual absl::StatusOr<std::vector<QueueItem>> FetchQueue(const std::string& state,
                                                             uint64_t after_seq, int limit) = 0;
   virtual absl::StatusOr<uint64_t> QueuedCount(const std::string& state) = 0;
+
+  // The audit log. Reads see committed data only and are thread-safe.
   virtual uint64_t AuditSize() = 0;
+  virtual absl::StatusOr<std::string> RootAt(uint64_t size) = 0;
+  virtual absl::StatusOr<std::vector<std::string>> InclusionProof(uint64_t index,
+                                                                  uint64_t size) = 0;
+  virtual absl::StatusOr<std::vector<std::string>> ConsistencyProof(uint64_t size1,
+                                                                    uint64_t size2) = 0;
+  // Leaf data of [start, start + count); NOT_FOUND if the log is shorter.
+  virtual absl::StatusOr<std::vector<std::string>> Entries(uint64_t start, uint64_t count) = 0;
+  // Hashes of complete subtrees at tree `level`; NOT_FOUND if any is not stored yet.
+  virtual absl::StatusOr<std::vector<std::string>> NodeHashes(int level, uint64_t index,
+                                                              uint64_t count) = 0;
+  // Indexes of the leaves that name `message_id`, ascending.
+  virtual absl::StatusOr<std::vector<uint64_t>> LeafIndexesOf(const std::string& message_id) = 0;
+
+  // Signed checkpoints, newest last. SaveCheckpoint returns once the note is durable.
+  struct StoredCheckpoint {
+    uint64_t size = 0;
+    std::string note;
+  };
+  virtual absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
+  virtual absl::Status SaveCheckpoint(uint64_t size, const std::string& note, absl::Time at) = 0;
 };
 
 }  // namespace poc

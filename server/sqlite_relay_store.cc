@@ -1,5 +1,10 @@
 #include "server/sqlite_relay_store.h"
 
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+#include "common/merkle/hasher.h"
 #include "common/status_macros.h"
 #include "common/util/time_format.h"
 
@@ -34,9 +39,18 @@ CREATE TABLE IF NOT EXISTS deliveries(
   audit_index INTEGER,
   PRIMARY KEY(message_id, state)
 );
+-- The audit log: leaf i of the RFC 9162 tree is SHA-256(0x00 || data); merkle_nodes keeps the
+-- hashes of complete subtrees, checkpoints the notes the relay signed.
 CREATE TABLE IF NOT EXISTS audit_leaves(
   idx INTEGER PRIMARY KEY,
-  data BLOB NOT NULL
+  data BLOB NOT NULL,
+  message_id TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_leaves_by_message ON audit_leaves(message_id);
+CREATE TABLE IF NOT EXISTS checkpoints(
+  size INTEGER PRIMARY KEY,
+  note TEXT NOT NULL,
+  signed_at_ms INTEGER NOT NULL
 );
 )sql";
 
@@ -53,18 +67,27 @@ absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(const s
   ASSIGN_OR_RETURN(auto writer, SqliteDatabase::Open(path));
   RETURN_IF_ERROR(writer->CheckIntegrity());
   RETURN_IF_ERROR(writer->Exec(kSchema));
+  RETURN_IF_ERROR(writer->Exec(SqliteHashStore::kSchema));
   ASSIGN_OR_RETURN(auto reader, SqliteDatabase::Open(path));
-  return std::unique_ptr<SqliteRelayStore>(
-      new SqliteRelayStore(std::move(writer), std::move(reader), max_batch));
+  std::unique_ptr<SqliteRelayStore> store(
+      new SqliteRelayStore(std::move(writer), std::move(reader)));
+  RETURN_IF_ERROR(store->ReloadAudit());
+  SqliteRelayStore* raw = store.get();
+  store->committer_ = std::make_unique<GroupCommitter>(raw->writer_.get(), max_batch, [raw] {
+    // A lost batch: the in-memory tree ran ahead of the disk; read it back.
+    if (absl::Status r = raw->ReloadAudit(); !r.ok()) {
+      spdlog::critical("audit log unreadable after a failed commit: {}", r.ToString());
+    }
+  });
+  return store;
 }
 
 SqliteRelayStore::SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer,
-                                   std::unique_ptr<SqliteDatabase> reader, int max_batch)
-    : writer_(std::move(writer)), reader_(std::move(reader)) {
-  ReloadAuditSize();
-  committer_ =
-      std::make_unique<GroupCommitter>(writer_.get(), max_batch, [this] { ReloadAuditSize(); });
-}
+                                   std::unique_ptr<SqliteDatabase> reader)
+    : writer_(std::move(writer)),
+      reader_(std::move(reader)),
+      writer_hashes_(writer_.get()),
+      reader_hashes_(reader_.get()) {}
 
 SqliteRelayStore::~SqliteRelayStore() { Shutdown(); }
 
@@ -72,22 +95,49 @@ void SqliteRelayStore::Shutdown() {
   if (committer_) committer_->Stop();
 }
 
-void SqliteRelayStore::ReloadAuditSize() {
-  auto st = writer_->Prepare("SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_leaves");
-  uint64_t size = 0;
-  if (st.ok() && st->Step().value_or(false)) size = static_cast<uint64_t>(st->ColumnInt(0));
-  next_leaf_ = size;
+absl::Status SqliteRelayStore::ReloadAudit() {
+  ASSIGN_OR_RETURN(
+      SqliteStatement st,
+      writer_->Prepare("SELECT COALESCE(MAX(idx) + 1, 0), COUNT(*) FROM audit_leaves"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  const uint64_t size = row ? static_cast<uint64_t>(st.ColumnInt(0)) : 0;
+  const uint64_t count = row ? static_cast<uint64_t>(st.ColumnInt(1)) : 0;
+  if (count != size) {
+    return absl::DataLossError(writer_->path() + ": audit log has " + std::to_string(count) +
+                               " leaves but its highest index is " + std::to_string(size - 1) +
+                               "; leaves were deleted");
+  }
+  auto tree = merkle::MerkleTree::Open(&writer_hashes_);
+  if (!tree.ok()) {
+    return absl::DataLossError(writer_->path() +
+                               ": Merkle tree unreadable: " + std::string(tree.status().message()));
+  }
+  if (tree->size() != size) {
+    return absl::DataLossError(writer_->path() + ": audit log has " + std::to_string(size) +
+                               " leaves but its Merkle tree covers " +
+                               std::to_string(tree->size()));
+  }
+  tree_.emplace(*std::move(tree));
   audit_size_.store(size);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> SqliteRelayStore::AppendLeaf(SqliteDatabase& db,
                                                       const v1::AuditEvent& event) {
   ASSIGN_OR_RETURN(SqliteStatement st,
-                   db.Prepare("INSERT INTO audit_leaves(idx, data) VALUES(?, ?)"));
-  const uint64_t index = next_leaf_;
-  RETURN_IF_ERROR(
-      st.Bind(1, static_cast<int64_t>(index)).BindBlob(2, event.SerializeAsString()).Run());
-  ++next_leaf_;
+                   db.Prepare("INSERT INTO audit_leaves(idx, data, message_id) VALUES(?, ?, ?)"));
+  const uint64_t index = tree_->size();
+  const std::string data = event.SerializeAsString();
+  st.Bind(1, static_cast<int64_t>(index)).BindBlob(2, data);
+  if (event.message_id().empty()) {
+    st.BindNull(3);
+  } else {
+    st.Bind(3, event.message_id());
+  }
+  RETURN_IF_ERROR(st.Run());
+  // The tree writes its new hashes in the same transaction. If that fails the tree is
+  // unchanged and the op's savepoint rolls the leaf back.
+  RETURN_IF_ERROR(tree_->AppendLeafHash(merkle::LeafHash(data)));
   return index;
 }
 
@@ -137,7 +187,7 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
         for (const auto& r : msg->recipients) event.add_recipients(r);
         event.set_in_reply_to(msg->in_reply_to);
         // The leaf goes last: once it is appended nothing else in this op can fail.
-        const uint64_t index = next_leaf_;
+        const uint64_t index = tree_->size();
         out->value.receipt = make_receipt(index);
         ASSIGN_OR_RETURN(SqliteStatement ins,
                          db.Prepare("INSERT INTO messages(id, hash, sender, envelope, "
@@ -156,7 +206,7 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
         return absl::OkStatus();
       },
       [this, out, done = std::move(done)](absl::Status s) {
-        audit_size_.store(next_leaf_);
+        audit_size_.store(tree_->size());
         if (!s.ok()) {
           done(s);
         } else {
@@ -205,7 +255,7 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
                                     "audit_index = ? WHERE message_id = ? AND state = ?"));
         RETURN_IF_ERROR(upd.Bind(1, absl::ToUnixMillis(rec->relay_time))
                             .BindBlob(2, rec->receipt)
-                            .Bind(3, static_cast<int64_t>(next_leaf_))
+                            .Bind(3, static_cast<int64_t>(tree_->size()))
                             .Bind(4, rec->message_id)
                             .Bind(5, rec->state)
                             .Run());
@@ -214,7 +264,7 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
         return absl::OkStatus();
       },
       [this, out, done = std::move(done)](absl::Status s) {
-        audit_size_.store(next_leaf_);
+        audit_size_.store(tree_->size());
         if (!s.ok()) {
           done(s);
         } else {
@@ -253,7 +303,7 @@ void SqliteRelayStore::RecordRefusal(std::string state, uint64_t seq, std::strin
         return absl::OkStatus();
       },
       [this, done = std::move(done)](absl::Status s) {
-        audit_size_.store(next_leaf_);
+        audit_size_.store(tree_->size());
         done(s);
       });
 }
@@ -275,7 +325,7 @@ void SqliteRelayStore::AppendEvent(v1::AuditEvent event, std::function<void(absl
         return AppendLeaf(db, event).status();
       },
       [this, done = std::move(done)](absl::Status s) {
-        audit_size_.store(next_leaf_);
+        audit_size_.store(tree_->size());
         done(s);
       });
 }
@@ -310,6 +360,111 @@ absl::StatusOr<uint64_t> SqliteRelayStore::QueuedCount(const std::string& state)
   st.Bind(1, state);
   ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? static_cast<uint64_t>(st.ColumnInt(0)) : 0;
+}
+
+}  // namespace poc
+
+namespace poc {
+
+absl::StatusOr<merkle::MerkleTree> SqliteRelayStore::ReaderTreeLocked() {
+  return merkle::MerkleTree::Open(&reader_hashes_);
+}
+
+absl::StatusOr<std::string> SqliteRelayStore::RootAt(uint64_t size) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(merkle::MerkleTree tree, ReaderTreeLocked());
+  return tree.RootAt(size);
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteRelayStore::InclusionProof(uint64_t index,
+                                                                          uint64_t size) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(merkle::MerkleTree tree, ReaderTreeLocked());
+  return tree.InclusionProof(index, size);
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteRelayStore::ConsistencyProof(uint64_t size1,
+                                                                            uint64_t size2) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(merkle::MerkleTree tree, ReaderTreeLocked());
+  return tree.ConsistencyProof(size1, size2);
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteRelayStore::Entries(uint64_t start, uint64_t count) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement st,
+                   reader_->Prepare("SELECT idx, data FROM audit_leaves WHERE idx >= ? AND "
+                                    "idx < ? ORDER BY idx"));
+  st.Bind(1, static_cast<int64_t>(start)).Bind(2, static_cast<int64_t>(start + count));
+  std::vector<std::string> out;
+  out.reserve(count);
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    if (static_cast<uint64_t>(st.ColumnInt(0)) != start + out.size()) {
+      return absl::DataLossError("audit leaf " + std::to_string(start + out.size()) +
+                                 " is missing from the store");
+    }
+    out.push_back(st.ColumnBlob(1));
+  }
+  if (out.size() != count) {
+    return absl::NotFoundError("the audit log has no entries " + std::to_string(start) + ".." +
+                               std::to_string(start + count - 1) + " yet");
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteRelayStore::NodeHashes(int level, uint64_t index,
+                                                                      uint64_t count) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  std::vector<merkle::NodeId> ids;
+  ids.reserve(count);
+  for (uint64_t i = 0; i < count; ++i) ids.push_back(merkle::NodeId{level, index + i});
+  return reader_hashes_.Read(ids);
+}
+
+absl::StatusOr<std::vector<uint64_t>> SqliteRelayStore::LeafIndexesOf(
+    const std::string& message_id) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement st,
+                   reader_->Prepare("SELECT idx FROM audit_leaves WHERE message_id = ? "
+                                    "ORDER BY idx"));
+  st.Bind(1, message_id);
+  std::vector<uint64_t> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(static_cast<uint64_t>(st.ColumnInt(0)));
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<RelayStore::StoredCheckpoint>> SqliteRelayStore::LatestCheckpoint() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(
+      SqliteStatement st,
+      reader_->Prepare("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1"));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<StoredCheckpoint>();
+  return std::optional<StoredCheckpoint>(
+      StoredCheckpoint{static_cast<uint64_t>(st.ColumnInt(0)), st.ColumnText(1)});
+}
+
+absl::Status SqliteRelayStore::SaveCheckpoint(uint64_t size, const std::string& note,
+                                              absl::Time at) {
+  std::promise<absl::Status> result;
+  committer_->Enqueue(
+      [size, note, at](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(SqliteStatement st,
+                         db.Prepare("INSERT INTO checkpoints(size, note, signed_at_ms) "
+                                    "VALUES(?, ?, ?)"));
+        return st.Bind(1, static_cast<int64_t>(size))
+            .Bind(2, note)
+            .Bind(3, absl::ToUnixMillis(at))
+            .Run();
+      },
+      [&result](absl::Status s) { result.set_value(s); });
+  return result.get_future().get();
 }
 
 }  // namespace poc

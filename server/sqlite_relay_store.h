@@ -6,10 +6,13 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
+#include "common/merkle/merkle_tree.h"
 #include "common/storage/group_commit.h"
 #include "common/storage/sqlite.h"
+#include "server/audit/sqlite_hash_store.h"
 #include "server/relay_store.h"
 
 namespace poc {
@@ -35,22 +38,37 @@ class SqliteRelayStore final : public RelayStore {
                                                     int limit) override;
   absl::StatusOr<uint64_t> QueuedCount(const std::string& state) override;
   uint64_t AuditSize() override { return audit_size_.load(); }
+  absl::StatusOr<std::string> RootAt(uint64_t size) override;
+  absl::StatusOr<std::vector<std::string>> InclusionProof(uint64_t index, uint64_t size) override;
+  absl::StatusOr<std::vector<std::string>> ConsistencyProof(uint64_t size1,
+                                                            uint64_t size2) override;
+  absl::StatusOr<std::vector<std::string>> Entries(uint64_t start, uint64_t count) override;
+  absl::StatusOr<std::vector<std::string>> NodeHashes(int level, uint64_t index,
+                                                      uint64_t count) override;
+  absl::StatusOr<std::vector<uint64_t>> LeafIndexesOf(const std::string& message_id) override;
+  absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
+  absl::Status SaveCheckpoint(uint64_t size, const std::string& note, absl::Time at) override;
 
   // Stops accepting writes and waits for queued ones to commit.
   void Shutdown();
 
  private:
-  SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer, std::unique_ptr<SqliteDatabase> reader,
-                   int max_batch);
-  // Writer thread only. Appends a leaf; returns its index.
+  SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer, std::unique_ptr<SqliteDatabase> reader);
+  // Writer thread only. Appends a leaf and its tree hashes; returns its index.
   absl::StatusOr<uint64_t> AppendLeaf(SqliteDatabase& db, const v1::AuditEvent& event);
-  void ReloadAuditSize();
+  // Writer thread (or before it starts): rebuilds the in-memory tree from the file and checks
+  // that leaves and tree agree.
+  absl::Status ReloadAudit();
+  // A tree over the reader connection, for proofs of committed sizes. Requires reader_mu_.
+  absl::StatusOr<merkle::MerkleTree> ReaderTreeLocked();
 
   std::unique_ptr<SqliteDatabase> writer_;  // used only by committer_'s thread
   std::mutex reader_mu_;
   std::unique_ptr<SqliteDatabase> reader_;  // guarded by reader_mu_
+  SqliteHashStore writer_hashes_;           // over writer_
+  SqliteHashStore reader_hashes_;           // over reader_; guarded by reader_mu_
+  std::optional<merkle::MerkleTree> tree_;  // writer thread only; includes the open batch
   std::atomic<uint64_t> audit_size_{0};     // committed leaves, written by the writer thread
-  uint64_t next_leaf_ = 0;                  // writer thread only; includes the open batch
   std::unique_ptr<GroupCommitter> committer_;
 };
 

@@ -147,12 +147,17 @@ std::unique_ptr<v1::NodeControl::Stub> TestNetwork::Control(const std::string& s
 
 std::unique_ptr<v1::Relay::Stub> TestNetwork::RelayClient(const std::string& tls_dir,
                                                           const std::string& cert) const {
+  return v1::Relay::NewStub(RelayChannel(tls_dir, cert));
+}
+
+std::shared_ptr<grpc::Channel> TestNetwork::RelayChannel(const std::string& tls_dir,
+                                                         const std::string& cert) const {
   auto creds = MakeChannelCredentials(
       TlsFiles{tls_dir + "/ca.crt", tls_dir + "/" + cert + ".crt", tls_dir + "/" + cert + ".key"});
   EXPECT_TRUE(creds.ok()) << creds.status();
   grpc::ChannelArguments args;
   args.SetSslTargetNameOverride("localhost");
-  return v1::Relay::NewStub(grpc::CreateCustomChannel(relay_address(), *creds, args));
+  return grpc::CreateCustomChannel(relay_address(), *creds, args);
 }
 
 const Ed25519PrivateKey& TestNetwork::SigningKey(const std::string& state) const {

@@ -3,6 +3,8 @@
 #ifndef POC_TESTS_INTEGRATION_TEST_NETWORK_H_
 #define POC_TESTS_INTEGRATION_TEST_NETWORK_H_
 
+#include <grpcpp/channel.h>
+
 #include <map>
 #include <memory>
 #include <string>
@@ -45,6 +47,9 @@ class TestNetwork {
   // node would: for tests that talk to the relay directly.
   std::unique_ptr<v1::Relay::Stub> RelayClient(const std::string& tls_dir,
                                                const std::string& cert = "node") const;
+  // A mutual-TLS channel to the relay with the identity in `tls_dir`.
+  std::shared_ptr<grpc::Channel> RelayChannel(const std::string& tls_dir,
+                                              const std::string& cert = "node") const;
   const Ed25519PrivateKey& SigningKey(const std::string& state) const;
 
   // Runs poc-pki with `args`; fails the test on a non-zero exit.

@@ -1,0 +1,40 @@
+// The Audit gRPC service (proto/poc/v1/audit_service.proto) over the relay's audit log.
+#ifndef POC_SERVER_AUDIT_AUDIT_SERVICE_H_
+#define POC_SERVER_AUDIT_AUDIT_SERVICE_H_
+
+#include "poc/v1/audit_service.grpc.pb.h"
+#include "server/audit/audit_log.h"
+#include "server/relay_store.h"
+
+namespace poc {
+
+// Thread-safe. Any authenticated caller (State, Secretariat, observer) may read the log: it
+// holds hashes and metadata, never message bodies. Calls are quick reads of the store, made
+// inline.
+class AuditService final : public v1::Audit::CallbackService {
+ public:
+  AuditService(AuditLog* log, RelayStore* store) : log_(log), store_(store) {}
+
+  grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
+                                          const v1::GetCheckpointRequest* request,
+                                          v1::GetCheckpointResponse* response) override;
+  grpc::ServerUnaryReactor* GetInclusionProof(grpc::CallbackServerContext* context,
+                                              const v1::GetInclusionProofRequest* request,
+                                              v1::GetInclusionProofResponse* response) override;
+  grpc::ServerUnaryReactor* GetConsistencyProof(grpc::CallbackServerContext* context,
+                                                const v1::GetConsistencyProofRequest* request,
+                                                v1::GetConsistencyProofResponse* response) override;
+  grpc::ServerUnaryReactor* GetEntries(grpc::CallbackServerContext* context,
+                                       const v1::GetEntriesRequest* request,
+                                       v1::GetEntriesResponse* response) override;
+
+  static constexpr uint64_t kMaxEntries = 1000;
+
+ private:
+  AuditLog* const log_;
+  RelayStore* const store_;
+};
+
+}  // namespace poc
+
+#endif  // POC_SERVER_AUDIT_AUDIT_SERVICE_H_
