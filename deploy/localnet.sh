@@ -119,6 +119,8 @@ write_relay_config() {
 # poc-relay settings for the local network (see deploy/relay.toml.sample).
 listen = "127.0.0.1:$1"
 port_file = "port"
+http_listen = "127.0.0.1:$2"      # /healthz, /metrics, /audit/ tiles
+http_port_file = "http-port"
 database = "relay.db"
 directory = "directory.toml"
 signing_key = "relay-signing.key"
@@ -151,7 +153,10 @@ TOML
 start_relay() {
   local port="$PORT"
   [ "$port" != 0 ] || port=$(cat "$DIR/relay/port" 2>/dev/null || echo 0)
-  write_relay_config "$port"
+  # A restarted relay keeps its ports, so running nodes and tools find it again.
+  local http_port
+  http_port=$(cat "$DIR/relay/http-port" 2>/dev/null || echo 0)
+  write_relay_config "$port" "$http_port"
   rm -f "$DIR/relay/port"
   (cd "$DIR/relay" && exec nohup "$RELAY" --config relay.toml </dev/null >>relay.log 2>&1) &
   echo $! >"$DIR/relay/relay.pid"
@@ -188,6 +193,7 @@ case "$cmd" in
     for s in ${STATES//,/ }; do start_node "$s"; done
     echo "Local PoC Network up in $DIR"
     echo "  relay   127.0.0.1:$(cat "$DIR/relay/port")   log: $DIR/relay/relay.log"
+    echo "  audit   http://127.0.0.1:$(cat "$DIR/relay/http-port")/audit/checkpoint"
     for s in ${STATES//,/ }; do echo "  node    $s   $DIR/nodes/$s"; done
     echo
     echo "Act as a State's operator:"
@@ -198,7 +204,7 @@ case "$cmd" in
     ;;
   status)
     if alive "$DIR/relay/relay.pid"; then
-      echo "relay  up    127.0.0.1:$(cat "$DIR/relay/port")  pid $(cat "$DIR/relay/relay.pid")"
+      echo "relay  up    127.0.0.1:$(cat "$DIR/relay/port")  pid $(cat "$DIR/relay/relay.pid")  http 127.0.0.1:$(cat "$DIR/relay/http-port")"
     else
       echo "relay  down"
     fi

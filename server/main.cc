@@ -6,13 +6,17 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "common/checkpoint/note.h"
 #include "common/crypto/key_files.h"
 #include "common/logging/logging.h"
 #include "common/tls/credentials.h"
+#include "common/util/files.h"
+#include "server/audit/audit_check.h"
 #include "server/relay_server.h"
 
 namespace {
@@ -20,6 +24,57 @@ namespace {
 int Fail(const std::string& what) {
   std::cerr << "poc-relay: " << what << "\n";
   return 1;
+}
+
+absl::StatusOr<std::string> AuditVerifierKey(const poc::RelayConfig& config) {
+  auto key = poc::LoadPrivateKeyFile(config.signing_key);
+  if (!key.ok()) return key.status();
+  auto signer = poc::Ed25519NoteSigner::Create(config.audit_origin, *std::move(key));
+  if (!signer.ok()) {
+    return absl::InvalidArgumentError("[audit] origin: " + std::string(signer.status().message()));
+  }
+  return signer->VerifierKey();
+}
+
+// poc-relay check: the offline audit check (server/audit/audit_check.h) as a report.
+int RunCheck(const poc::RelayConfig& config, bool json) {
+  if (!std::filesystem::exists(config.database)) {
+    return Fail(config.database + ": no such file; point --database at the relay's store");
+  }
+  auto vkey = AuditVerifierKey(config);
+  if (!vkey.ok()) return Fail(std::string(vkey.status().message()));
+  auto verifier = poc::Ed25519NoteVerifier::FromVerifierKey(*vkey);
+  if (!verifier.ok()) return Fail(std::string(verifier.status().message()));
+  auto db = poc::SqliteDatabase::Open(config.database);
+  if (!db.ok()) return Fail(std::string(db.status().message()));
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  auto report = poc::CheckAuditLog(db->get(), *verifier, [&](uint64_t done) {
+    if (tty) std::cerr << "\rchecked " << done << " leaves" << std::flush;
+  });
+  if (tty) std::cerr << "\r" << std::string(40, ' ') << "\r";
+  if (!report.ok()) return Fail(std::string(report.status().message()));
+  if (json) {
+    nlohmann::json out = {{"database", config.database},
+                          {"ok", report->ok()},
+                          {"leaves", report->leaves},
+                          {"checkpoint_size", report->checkpoint_size},
+                          {"problems", report->problems}};
+    out["first_bad_leaf"] =
+        report->first_bad_leaf ? nlohmann::json(*report->first_bad_leaf) : nlohmann::json();
+    std::cout << out.dump() << "\n";
+  } else {
+    std::cout << config.database << ": " << report->leaves << " audit leaves, latest checkpoint "
+              << report->checkpoint_size << "\n";
+    for (const std::string& p : report->problems) std::cout << "  DAMAGED  " << p << "\n";
+    if (report->ok()) {
+      std::cout << "  sound: every leaf matches the tree and the signed checkpoint\n";
+    } else if (report->first_bad_leaf) {
+      std::cout << "first bad leaf: " << *report->first_bad_leaf
+                << ". Keep this file as evidence; restore the relay from a backup taken before "
+                   "the damage.\n";
+    }
+  }
+  return report->ok() ? 0 : 1;
 }
 
 }  // namespace
@@ -45,6 +100,13 @@ int main(int argc, char** argv) {
       "audit-vkey",
       "Print the verifier key of the audit log's checkpoints (<origin>+<key id>+<key>), as "
       "witnesses and `pocctl audit` need it, and exit.");
+  CLI::App* check_cmd = app.add_subcommand(
+      "check",
+      "Check the store offline (stop the relay first): SQLite integrity, every audit leaf "
+      "present and matching the Merkle tree, every stored subtree hash, and the latest signed "
+      "checkpoint. Names the first bad leaf. Exit 0 sound, 1 damaged.");
+  bool check_json = false;
+  check_cmd->add_flag("--json", check_json, "print the report as one JSON object");
   CLI11_PARSE(app, argc, argv);
 
   if (!config_path.empty()) {
@@ -53,13 +115,12 @@ int main(int argc, char** argv) {
   }
   if (absl::Status s = config.Finish(); !s.ok()) return Fail(std::string(s.message()));
   if (vkey_cmd->parsed()) {
-    auto key = poc::LoadPrivateKeyFile(config.signing_key);
-    if (!key.ok()) return Fail(std::string(key.status().message()));
-    auto signer = poc::Ed25519NoteSigner::Create(config.audit_origin, *std::move(key));
-    if (!signer.ok()) return Fail("[audit] origin: " + std::string(signer.status().message()));
-    std::cout << signer->VerifierKey() << "\n";
+    auto vkey = AuditVerifierKey(config);
+    if (!vkey.ok()) return Fail(std::string(vkey.status().message()));
+    std::cout << *vkey << "\n";
     return 0;
   }
+  if (check_cmd->parsed()) return RunCheck(config, check_json);
   if (absl::Status s = poc::SetupLogging("poc-relay", config.log_json, config.log_level); !s.ok()) {
     return Fail(std::string(s.message()));
   }
@@ -67,11 +128,18 @@ int main(int argc, char** argv) {
   poc::SystemClock clock;
   auto relay = poc::RelayServer::Start(config, &clock);
   if (!relay.ok()) return Fail(std::string(relay.status().message()));
+  // The HTTP port file first: whoever waits for the gRPC port file then finds both.
+  if (!config.http_port_file.empty()) {
+    if (auto s =
+            poc::ReplaceFile(config.http_port_file, std::to_string((*relay)->http_port()) + "\n");
+        !s.ok()) {
+      return Fail(std::string(s.message()));
+    }
+  }
   if (!config.port_file.empty()) {
-    const std::string tmp = config.port_file + ".tmp";
-    std::ofstream(tmp) << (*relay)->port() << "\n";
-    if (std::rename(tmp.c_str(), config.port_file.c_str()) != 0) {
-      return Fail(config.port_file + ": cannot write the port file");
+    if (auto s = poc::ReplaceFile(config.port_file, std::to_string((*relay)->port()) + "\n");
+        !s.ok()) {
+      return Fail(std::string(s.message()));
     }
   }
 

@@ -10,6 +10,11 @@ void RelayConfig::Bind(ConfigBinder* b) {
                "gRPC address to serve on, host:port (port 0 picks a free port)");
   b->AddPath("--port-file", "port_file", &port_file,
              "write the bound gRPC port to this file once serving");
+  b->AddString("--http-listen", "http_listen", &http_listen,
+               "HTTP address for /healthz, /metrics and the audit tiles under /audit/, "
+               "host:port (port 0 picks a free port; empty turns HTTP off)");
+  b->AddPath("--http-port-file", "http_port_file", &http_port_file,
+             "write the bound HTTP port to this file once serving");
   b->AddPath("--database", "database", &database, "SQLite file of the relay's store");
   b->AddPath("--directory", "directory", &directory,
              "the directory file (States and their signing keys) the Secretariat maintains");

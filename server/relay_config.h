@@ -15,6 +15,9 @@ namespace poc {
 struct RelayConfig {
   std::string listen = "127.0.0.1:7443";
   std::string port_file;  // when set, the bound port is written there (for listen ":0")
+  // Plain HTTP: /healthz, /metrics and the audit log as C2SP tlog-tiles. Empty: off.
+  std::string http_listen = "127.0.0.1:7480";
+  std::string http_port_file;  // when set, the bound HTTP port is written there
   std::string database = "relay.db";
   std::string directory = "directory.toml";
   std::string signing_key = "relay-signing.key";

@@ -68,10 +68,23 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
     return absl::UnavailableError("cannot listen on " + config.listen +
                                   " (address in use or not local?); set --listen");
   }
+  if (!config.http_listen.empty()) {
+    RelayServer* self = relay.get();
+    auto http = RelayHttpServer::Start(config.http_listen, relay->audit_.get(), &relay->metrics_,
+                                       [self] { return !self->stopped_.load(); });
+    if (!http.ok()) {
+      return absl::Status(http.status().code(),
+                          "http_listen: " + std::string(http.status().message()) +
+                              "; pick another --http-listen, or set it to \"\" to turn HTTP off");
+    }
+    relay->http_ = *std::move(http);
+  }
   relay->audit_->StartPeriodic(config.checkpoint_interval);
-  spdlog::info("relay serving on port {} (directory version {}, {} States, audit size {})",
-               relay->port_, directory->view.version(), directory->view.StateCodes().size(),
-               relay->store_->AuditSize());
+  spdlog::info(
+      "relay serving gRPC on port {}, HTTP on {} (directory version {}, {} States, "
+      "audit size {})",
+      relay->port_, relay->http_ ? std::to_string(relay->http_->port()) : "off",
+      directory->view.version(), directory->view.StateCodes().size(), relay->store_->AuditSize());
   return relay;
 }
 
@@ -88,9 +101,9 @@ absl::Status RelayServer::ReloadDirectory() {
 }
 
 void RelayServer::Shutdown(absl::Duration grace) {
-  if (stopped_) return;
-  stopped_ = true;
+  if (stopped_.exchange(true)) return;
   // Start() may have failed part way: stop only what was built.
+  if (http_) http_->Stop();
   if (core_) core_->registry.CloseAll("the relay is shutting down");
   if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   if (audit_) audit_->Stop();

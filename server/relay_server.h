@@ -5,11 +5,13 @@
 
 #include <grpcpp/server.h>
 
+#include <atomic>
 #include <memory>
 
 #include "absl/status/statusor.h"
 #include "server/audit/audit_log.h"
 #include "server/audit/audit_service.h"
+#include "server/http/relay_http_server.h"
 #include "server/relay_config.h"
 #include "server/relay_core.h"
 #include "server/relay_metrics.h"
@@ -29,6 +31,8 @@ class RelayServer {
   RelayServer& operator=(const RelayServer&) = delete;
 
   int port() const { return port_; }
+  // The HTTP port, or 0 when http_listen is empty.
+  int http_port() const { return http_ ? http_->port() : 0; }
   AuditLog* audit() { return audit_.get(); }
   const RelayMetrics& metrics() const { return metrics_; }
   // Re-reads the directory file; on any error keeps serving the current one.
@@ -50,8 +54,9 @@ class RelayServer {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<AuditService> audit_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<RelayHttpServer> http_;
   int port_ = 0;
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};
 };
 
 }  // namespace poc

@@ -4,7 +4,6 @@
 
 #include <future>
 
-#include "common/merkle/hasher.h"
 #include "common/status_macros.h"
 #include "common/util/time_format.h"
 
@@ -39,14 +38,7 @@ CREATE TABLE IF NOT EXISTS deliveries(
   audit_index INTEGER,
   PRIMARY KEY(message_id, state)
 );
--- The audit log: leaf i of the RFC 9162 tree is SHA-256(0x00 || data); merkle_nodes keeps the
--- hashes of complete subtrees, checkpoints the notes the relay signed.
-CREATE TABLE IF NOT EXISTS audit_leaves(
-  idx INTEGER PRIMARY KEY,
-  data BLOB NOT NULL,
-  message_id TEXT
-);
-CREATE INDEX IF NOT EXISTS audit_leaves_by_message ON audit_leaves(message_id);
+-- The audit log's leaves and tree are audit_leaf_writer.h's; these are the notes the relay signed.
 CREATE TABLE IF NOT EXISTS checkpoints(
   size INTEGER PRIMARY KEY,
   note TEXT NOT NULL,
@@ -67,15 +59,14 @@ absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(const s
   ASSIGN_OR_RETURN(auto writer, SqliteDatabase::Open(path));
   RETURN_IF_ERROR(writer->CheckIntegrity());
   RETURN_IF_ERROR(writer->Exec(kSchema));
-  RETURN_IF_ERROR(writer->Exec(SqliteHashStore::kSchema));
+  ASSIGN_OR_RETURN(auto leaves, AuditLeafWriter::Open(writer.get()));
   ASSIGN_OR_RETURN(auto reader, SqliteDatabase::Open(path));
   std::unique_ptr<SqliteRelayStore> store(
-      new SqliteRelayStore(std::move(writer), std::move(reader)));
-  RETURN_IF_ERROR(store->ReloadAudit());
+      new SqliteRelayStore(std::move(writer), std::move(leaves), std::move(reader)));
   SqliteRelayStore* raw = store.get();
   store->committer_ = std::make_unique<GroupCommitter>(raw->writer_.get(), max_batch, [raw] {
     // A lost batch: the in-memory tree ran ahead of the disk; read it back.
-    if (absl::Status r = raw->ReloadAudit(); !r.ok()) {
+    if (absl::Status r = raw->leaves_->Reload(); !r.ok()) {
       spdlog::critical("audit log unreadable after a failed commit: {}", r.ToString());
     }
   });
@@ -83,62 +74,18 @@ absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(const s
 }
 
 SqliteRelayStore::SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer,
+                                   std::unique_ptr<AuditLeafWriter> leaves,
                                    std::unique_ptr<SqliteDatabase> reader)
     : writer_(std::move(writer)),
+      leaves_(std::move(leaves)),
       reader_(std::move(reader)),
-      writer_hashes_(writer_.get()),
-      reader_hashes_(reader_.get()) {}
+      reader_hashes_(reader_.get()),
+      audit_size_(leaves_->size()) {}
 
 SqliteRelayStore::~SqliteRelayStore() { Shutdown(); }
 
 void SqliteRelayStore::Shutdown() {
   if (committer_) committer_->Stop();
-}
-
-absl::Status SqliteRelayStore::ReloadAudit() {
-  ASSIGN_OR_RETURN(
-      SqliteStatement st,
-      writer_->Prepare("SELECT COALESCE(MAX(idx) + 1, 0), COUNT(*) FROM audit_leaves"));
-  ASSIGN_OR_RETURN(bool row, st.Step());
-  const uint64_t size = row ? static_cast<uint64_t>(st.ColumnInt(0)) : 0;
-  const uint64_t count = row ? static_cast<uint64_t>(st.ColumnInt(1)) : 0;
-  if (count != size) {
-    return absl::DataLossError(writer_->path() + ": audit log has " + std::to_string(count) +
-                               " leaves but its highest index is " + std::to_string(size - 1) +
-                               "; leaves were deleted");
-  }
-  auto tree = merkle::MerkleTree::Open(&writer_hashes_);
-  if (!tree.ok()) {
-    return absl::DataLossError(writer_->path() +
-                               ": Merkle tree unreadable: " + std::string(tree.status().message()));
-  }
-  if (tree->size() != size) {
-    return absl::DataLossError(writer_->path() + ": audit log has " + std::to_string(size) +
-                               " leaves but its Merkle tree covers " +
-                               std::to_string(tree->size()));
-  }
-  tree_.emplace(*std::move(tree));
-  audit_size_.store(size);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<uint64_t> SqliteRelayStore::AppendLeaf(SqliteDatabase& db,
-                                                      const v1::AuditEvent& event) {
-  ASSIGN_OR_RETURN(SqliteStatement st,
-                   db.Prepare("INSERT INTO audit_leaves(idx, data, message_id) VALUES(?, ?, ?)"));
-  const uint64_t index = tree_->size();
-  const std::string data = event.SerializeAsString();
-  st.Bind(1, static_cast<int64_t>(index)).BindBlob(2, data);
-  if (event.message_id().empty()) {
-    st.BindNull(3);
-  } else {
-    st.Bind(3, event.message_id());
-  }
-  RETURN_IF_ERROR(st.Run());
-  // The tree writes its new hashes in the same transaction. If that fails the tree is
-  // unchanged and the op's savepoint rolls the leaf back.
-  RETURN_IF_ERROR(tree_->AppendLeafHash(merkle::LeafHash(data)));
-  return index;
 }
 
 void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
@@ -187,7 +134,7 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
         for (const auto& r : msg->recipients) event.add_recipients(r);
         event.set_in_reply_to(msg->in_reply_to);
         // The leaf goes last: once it is appended nothing else in this op can fail.
-        const uint64_t index = tree_->size();
+        const uint64_t index = leaves_->size();
         out->value.receipt = make_receipt(index);
         ASSIGN_OR_RETURN(SqliteStatement ins,
                          db.Prepare("INSERT INTO messages(id, hash, sender, envelope, "
@@ -200,13 +147,13 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
                             .Bind(6, static_cast<int64_t>(index))
                             .BindBlob(7, out->value.receipt)
                             .Run());
-        ASSIGN_OR_RETURN(uint64_t appended, AppendLeaf(db, event));
+        ASSIGN_OR_RETURN(uint64_t appended, leaves_->Append(event));
         (void)appended;
         out->value.recipients = msg->recipients;
         return absl::OkStatus();
       },
       [this, out, done = std::move(done)](absl::Status s) {
-        audit_size_.store(tree_->size());
+        audit_size_.store(leaves_->size());
         if (!s.ok()) {
           done(s);
         } else {
@@ -255,16 +202,16 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
                                     "audit_index = ? WHERE message_id = ? AND state = ?"));
         RETURN_IF_ERROR(upd.Bind(1, absl::ToUnixMillis(rec->relay_time))
                             .BindBlob(2, rec->receipt)
-                            .Bind(3, static_cast<int64_t>(tree_->size()))
+                            .Bind(3, static_cast<int64_t>(leaves_->size()))
                             .Bind(4, rec->message_id)
                             .Bind(5, rec->state)
                             .Run());
-        ASSIGN_OR_RETURN(uint64_t index, AppendLeaf(db, event));
+        ASSIGN_OR_RETURN(uint64_t index, leaves_->Append(event));
         (void)index;
         return absl::OkStatus();
       },
       [this, out, done = std::move(done)](absl::Status s) {
-        audit_size_.store(tree_->size());
+        audit_size_.store(leaves_->size());
         if (!s.ok()) {
           done(s);
         } else {
@@ -298,12 +245,12 @@ void SqliteRelayStore::RecordRefusal(std::string state, uint64_t seq, std::strin
         ASSIGN_OR_RETURN(SqliteStatement upd, db.Prepare("UPDATE deliveries SET refused_reason = ? "
                                                          "WHERE message_id = ? AND state = ?"));
         RETURN_IF_ERROR(upd.Bind(1, reason).Bind(2, event.message_id()).Bind(3, state).Run());
-        ASSIGN_OR_RETURN(uint64_t index, AppendLeaf(db, event));
+        ASSIGN_OR_RETURN(uint64_t index, leaves_->Append(event));
         (void)index;
         return absl::OkStatus();
       },
       [this, done = std::move(done)](absl::Status s) {
-        audit_size_.store(tree_->size());
+        audit_size_.store(leaves_->size());
         done(s);
       });
 }
@@ -321,11 +268,11 @@ void SqliteRelayStore::RecordNoticeAck(std::string state, uint64_t seq,
 
 void SqliteRelayStore::AppendEvent(v1::AuditEvent event, std::function<void(absl::Status)> done) {
   committer_->Enqueue(
-      [this, event = std::move(event)](SqliteDatabase& db) -> absl::Status {
-        return AppendLeaf(db, event).status();
+      [this, event = std::move(event)](SqliteDatabase& /*db*/) -> absl::Status {
+        return leaves_->Append(event).status();
       },
       [this, done = std::move(done)](absl::Status s) {
-        audit_size_.store(tree_->size());
+        audit_size_.store(leaves_->size());
         done(s);
       });
 }

@@ -12,6 +12,7 @@
 #include "common/merkle/merkle_tree.h"
 #include "common/storage/group_commit.h"
 #include "common/storage/sqlite.h"
+#include "server/audit/audit_leaf_writer.h"
 #include "server/audit/sqlite_hash_store.h"
 #include "server/relay_store.h"
 
@@ -53,21 +54,16 @@ class SqliteRelayStore final : public RelayStore {
   void Shutdown();
 
  private:
-  SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer, std::unique_ptr<SqliteDatabase> reader);
-  // Writer thread only. Appends a leaf and its tree hashes; returns its index.
-  absl::StatusOr<uint64_t> AppendLeaf(SqliteDatabase& db, const v1::AuditEvent& event);
-  // Writer thread (or before it starts): rebuilds the in-memory tree from the file and checks
-  // that leaves and tree agree.
-  absl::Status ReloadAudit();
+  SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer, std::unique_ptr<AuditLeafWriter> leaves,
+                   std::unique_ptr<SqliteDatabase> reader);
   // A tree over the reader connection, for proofs of committed sizes. Requires reader_mu_.
   absl::StatusOr<merkle::MerkleTree> ReaderTreeLocked();
 
-  std::unique_ptr<SqliteDatabase> writer_;  // used only by committer_'s thread
+  std::unique_ptr<SqliteDatabase> writer_;   // used only by committer_'s thread
+  std::unique_ptr<AuditLeafWriter> leaves_;  // over writer_; committer_'s thread only
   std::mutex reader_mu_;
   std::unique_ptr<SqliteDatabase> reader_;  // guarded by reader_mu_
-  SqliteHashStore writer_hashes_;           // over writer_
   SqliteHashStore reader_hashes_;           // over reader_; guarded by reader_mu_
-  std::optional<merkle::MerkleTree> tree_;  // writer thread only; includes the open batch
   std::atomic<uint64_t> audit_size_{0};     // committed leaves, written by the writer thread
   std::unique_ptr<GroupCommitter> committer_;
 };

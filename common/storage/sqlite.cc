@@ -125,10 +125,9 @@ absl::StatusOr<bool> SqliteStatement::Step() {
 }
 
 absl::Status SqliteStatement::Run() {
-  ASSIGN_OR_RETURN(bool row, Step());
-  (void)row;
-  Reset();
-  return absl::OkStatus();
+  absl::StatusOr<bool> row = Step();
+  Reset();  // also after a failure, so a cached statement can be bound again
+  return row.status();
 }
 
 void SqliteStatement::Reset() {

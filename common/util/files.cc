@@ -54,6 +54,19 @@ absl::Status WriteNewFile(const std::string& path, const std::string& contents, 
   return absl::OkStatus();
 }
 
+absl::Status ReplaceFile(const std::string& path, const std::string& contents) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << contents;
+    if (!out.flush()) return absl::PermissionDeniedError(tmp + ": cannot write");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::PermissionDeniedError(path + ": cannot replace: " + std::strerror(errno));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckPrivateFileMode(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {

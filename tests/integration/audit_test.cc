@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <nlohmann/json.hpp>
+
 #include "common/checkpoint/signed_checkpoint.h"
 #include "common/merkle/hasher.h"
 #include "common/merkle/proof_verifier.h"
 #include "common/storage/sqlite.h"
 #include "poc/v1/audit.pb.h"
 #include "poc/v1/audit_service.grpc.pb.h"
+#include "tests/integration/http_get.h"
 #include "tests/integration/message_factory.h"
 #include "tests/integration/test_network.h"
 
@@ -72,6 +75,28 @@ class AuditTest : public ::testing::Test {
     return TrimNewline(RunCommand({BinaryPath("server/poc-relay"), "--config",
                                    net_->dir() + "/relay/relay.toml", "audit-vkey"})
                            .output);
+  }
+
+  // Stops the relay and changes its database with `sql` (empty: no change).
+  void StopRelayAndRun(const std::string& sql) {
+    relay_.reset();  // see ExpectRefusedAfter
+    audit_.reset();
+    net_->StopRelay(SIGTERM);
+    if (sql.empty()) return;
+    auto db = SqliteDatabase::Open(net_->dir() + "/relay/relay.db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)->Exec(sql).ok());
+  }
+
+  // `poc-relay check --json` on the stopped relay's store.
+  nlohmann::json CheckStore(int want_exit) {
+    const RunResult r =
+        RunCommand({"/usr/bin/timeout", "60", BinaryPath("server/poc-relay"), "--config",
+                    net_->dir() + "/relay/relay.toml", "check", "--json"});
+    EXPECT_EQ(r.exit_code, want_exit) << r.output;
+    auto out = nlohmann::json::parse(r.output, nullptr, /*allow_exceptions=*/false);
+    EXPECT_FALSE(out.is_discarded()) << r.output;
+    return out;
   }
 
   // Stops the relay, runs `sql` on its database, and expects the restart to fail naming `why`.
@@ -203,6 +228,52 @@ TEST_F(AuditTest, EntriesAreTheLeavesOfTheSignedTree) {
   EXPECT_EQ(level.front(), cp.root_hash);
 }
 
+TEST_F(AuditTest, HttpServesTheSameSignedLogAsTilesWithoutCredentials) {
+  for (int i = 0; i < 3; ++i) SubmitFromFra();
+  const Checkpoint cp = FreshCheckpoint();
+  ASSERT_EQ(cp.size, 3u);
+  const int port = net_->relay_http_port();
+
+  const HttpResult note = HttpGet(port, "/audit/checkpoint");
+  ASSERT_EQ(note.status, 200) << note.body;
+  auto opened = OpenCheckpoint(note.body, *verifier_, {});
+  ASSERT_TRUE(opened.ok()) << opened.status() << "\n" << note.body;
+  EXPECT_EQ(opened->checkpoint.size, cp.size);
+  EXPECT_EQ(opened->checkpoint.root_hash, cp.root_hash);
+
+  // The partial entry bundle: each entry a 2-byte big-endian length, then the leaf data.
+  const HttpResult bundle = HttpGet(port, "/audit/tile/entries/000.p/3");
+  ASSERT_EQ(bundle.status, 200) << bundle.body;
+  std::vector<std::string> entries;
+  for (size_t at = 0; at + 2 <= bundle.body.size();) {
+    const size_t n =
+        (static_cast<uint8_t>(bundle.body[at]) << 8) | static_cast<uint8_t>(bundle.body[at + 1]);
+    entries.push_back(bundle.body.substr(at + 2, n));
+    at += 2 + n;
+  }
+  ASSERT_EQ(entries.size(), 3u);
+  // The level-0 tile holds exactly the leaf hashes of those entries.
+  const HttpResult tile = HttpGet(port, "/audit/tile/0/000.p/3");
+  ASSERT_EQ(tile.status, 200) << tile.body;
+  std::string want;
+  for (const std::string& e : entries) {
+    v1::AuditEvent event;
+    EXPECT_TRUE(event.ParseFromString(e));
+    want += merkle::LeafHash(e);
+  }
+  EXPECT_EQ(tile.body, want);
+  EXPECT_EQ(
+      merkle::NodeHash(merkle::NodeHash(merkle::LeafHash(entries[0]), merkle::LeafHash(entries[1])),
+                       merkle::LeafHash(entries[2])),
+      cp.root_hash);
+
+  EXPECT_EQ(HttpGet(port, "/healthz").status, 200);
+  const HttpResult metrics = HttpGet(port, "/metrics");
+  EXPECT_NE(metrics.body.find("poc_relay_submits_total{result=\"accepted\"} 3"), std::string::npos)
+      << metrics.body;
+  EXPECT_EQ(HttpGet(port, "/audit/tile/entries/001").status, 404);
+}
+
 TEST_F(AuditTest, RelayRefusesToStartWhenALeafWasDeleted) {
   for (int i = 0; i < 4; ++i) SubmitFromFra();
   FreshCheckpoint();
@@ -224,6 +295,46 @@ TEST_F(AuditTest, RelayRefusesToStartWhenTheLogWasRolledBack) {
       "DELETE FROM merkle_nodes WHERE (level = 0 AND idx = 3) OR (level = 1 AND "
       "idx = 1) OR (level = 2 AND idx = 0)",
       "rolled back");
+}
+
+TEST_F(AuditTest, CheckFindsAnUntouchedStoreSound) {
+  for (int i = 0; i < 5; ++i) SubmitFromFra();
+  FreshCheckpoint();
+  StopRelayAndRun("");
+  const nlohmann::json report = CheckStore(0);
+  EXPECT_EQ(report["leaves"], 5);
+  EXPECT_EQ(report["checkpoint_size"], 5);
+  EXPECT_TRUE(report["first_bad_leaf"].is_null()) << report;
+}
+
+TEST_F(AuditTest, CheckNamesTheLeafWhoseDataHadOneByteChanged) {
+  for (int i = 0; i < 5; ++i) SubmitFromFra();
+  FreshCheckpoint();
+  StopRelayAndRun(
+      "UPDATE audit_leaves SET data = CASE WHEN substr(data, 1, 1) = X'00' THEN X'01' ELSE X'00' "
+      "END || substr(data, 2) WHERE idx = 2");
+  const nlohmann::json report = CheckStore(1);
+  EXPECT_EQ(report["first_bad_leaf"], 2) << report;
+}
+
+TEST_F(AuditTest, CheckNamesTheFirstOfTwoSwappedLeaves) {
+  for (int i = 0; i < 5; ++i) SubmitFromFra();
+  FreshCheckpoint();
+  StopRelayAndRun(
+      "CREATE TEMP TABLE swap AS SELECT idx, data FROM audit_leaves WHERE idx IN (1, 3); "
+      "UPDATE audit_leaves SET data = (SELECT data FROM swap WHERE swap.idx = 4 - "
+      "audit_leaves.idx) WHERE idx IN (1, 3);");
+  const nlohmann::json report = CheckStore(1);
+  EXPECT_EQ(report["first_bad_leaf"], 1) << report;
+}
+
+TEST_F(AuditTest, CheckNamesADeletedLeaf) {
+  for (int i = 0; i < 5; ++i) SubmitFromFra();
+  FreshCheckpoint();
+  StopRelayAndRun("DELETE FROM audit_leaves WHERE idx = 3");
+  const nlohmann::json report = CheckStore(1);
+  EXPECT_EQ(report["first_bad_leaf"], 3) << report;
+  EXPECT_NE(report["problems"].dump().find("missing"), std::string::npos) << report;
 }
 
 }  // namespace

@@ -66,6 +66,8 @@ TestNetwork::TestNetwork(const std::vector<std::string>& states) : states_(state
   WriteText(dir_ + "/relay/relay.toml",
             "listen = \"127.0.0.1:0\"\n"
             "port_file = \"port\"\n"
+            "http_listen = \"127.0.0.1:0\"\n"
+            "http_port_file = \"http-port\"\n"
             "database = \"relay.db\"\n"
             "directory = \"directory.toml\"\n"
             "signing_key = \"relay-signing.key\"\n"
@@ -93,6 +95,7 @@ void TestNetwork::StartRelay(const std::vector<std::string>& extra_flags) {
       << relay_.Log();
   ASSERT_TRUE(relay_.Running()) << relay_.Log();
   relay_port_ = std::stoi(ReadText(port_file));
+  relay_http_port_ = std::stoi(ReadText(dir_ + "/relay/http-port"));
   for (const auto& state : states_) WriteNodeConfig(state);
 }
 

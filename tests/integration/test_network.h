@@ -33,6 +33,8 @@ class TestNetwork {
   int StopRelay(int sig);
   Process& relay() { return relay_; }
   int relay_port() const { return relay_port_; }
+  // The relay's HTTP port (/healthz, /metrics, /audit/...); it changes on each StartRelay.
+  int relay_http_port() const { return relay_http_port_; }
   std::string relay_address() const { return "127.0.0.1:" + std::to_string(relay_port_); }
 
   // Starts a node and waits until its control socket answers.
@@ -63,6 +65,7 @@ class TestNetwork {
   std::map<std::string, Ed25519PrivateKey> keys_;
   Process relay_;
   int relay_port_ = 0;
+  int relay_http_port_ = 0;
   std::map<std::string, std::unique_ptr<Process>> nodes_;
 };
 
