@@ -64,13 +64,10 @@ class Locator {
     return !s.ok();
   }
 
+  // Unimplemented (from the source) when it serves no consistency proofs.
   absl::StatusOr<std::optional<uint64_t>> ByConsistencyProofs() {
     // Probe the page boundaries first: snapshots_[k] holds the leaves [0, Boundary(k)).
     const uint64_t pages = snapshots_.size() - 1;
-    if (cp_.size > 1) {
-      ASSIGN_OR_RETURN(const std::vector<std::string> probe, source_.ConsistencyProof(1, cp_.size));
-      (void)probe;
-    }
     ASSIGN_OR_RETURN(const uint64_t k, FirstBad(0, pages, [&](uint64_t k) -> absl::StatusOr<bool> {
                        return PrefixIsBad(Boundary(k), snapshots_[k].Root(hasher_));
                      }));

@@ -51,9 +51,10 @@ void CompactRange::AppendLeafHash(const Hash32& leaf_hash, StreamHasher& hasher)
   // Each trailing one bit of size_ is a complete subtree that the new leaf completes further.
   Hash32 carry = leaf_hash;
   for (uint64_t s = size_; (s & 1) != 0; s >>= 1) {
-    hasher.NodeHash(stack_[--depth_], carry, &carry);
+    hasher.NodeHash(stack_.back(), carry, &carry);
+    stack_.pop_back();
   }
-  stack_[depth_++] = carry;
+  stack_.push_back(carry);
   ++size_;
 }
 
@@ -65,13 +66,13 @@ void CompactRange::AppendLeaf(std::string_view data, StreamHasher& hasher) {
 
 Hash32 CompactRange::Root(StreamHasher& hasher) const {
   Hash32 root;
-  if (depth_ == 0) {
+  if (stack_.empty()) {
     unsigned int len = 0;
     EVP_Digest("", 0, root.data(), &len, EVP_sha256(), nullptr);
     return root;
   }
-  root = stack_[depth_ - 1];
-  for (int i = depth_ - 1; i > 0; --i) hasher.NodeHash(stack_[i - 1], root, &root);
+  root = stack_.back();
+  for (size_t i = stack_.size() - 1; i > 0; --i) hasher.NodeHash(stack_[i - 1], root, &root);
   return root;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace poc::merkle {
 
@@ -37,10 +38,10 @@ class StreamHasher {
 };
 
 // The leaves [0, size()) of a tree, folded as they are appended. Copyable, so that a caller can
-// keep snapshots (each at most 64 hashes) at chosen sizes and resume from one later.
+// keep snapshots (a copy holds popcount(size) hashes) at chosen sizes and resume from one later.
 class CompactRange {
  public:
-  CompactRange() = default;
+  CompactRange() { stack_.reserve(64); }  // appends never reallocate
 
   uint64_t size() const { return size_; }
 
@@ -54,10 +55,8 @@ class CompactRange {
 
  private:
   uint64_t size_ = 0;
-  // stack_[0..depth_) are the roots of the complete subtrees of [0, size_), largest first: one
-  // per set bit of size_.
-  std::array<Hash32, 64> stack_{};
-  int depth_ = 0;
+  // The roots of the complete subtrees of [0, size_), largest first: one per set bit of size_.
+  std::vector<Hash32> stack_;
 };
 
 }  // namespace poc::merkle
