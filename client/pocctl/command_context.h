@@ -39,6 +39,8 @@ class CommandContext {
 
   const GlobalOptions& global() const { return global_; }
   bool json() const { return global_.json; }
+  // POC_NODE, empty when unset.
+  const std::string& env_node() const { return env_node_; }
   std::ostream& out() { return *out_; }
   absl::Time Now() const { return clock_->Now(); }
 

@@ -1,10 +1,14 @@
 #include "client/pocctl/pocctl.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <memory>
 #include <vector>
 
 #include "client/pocctl/ack.h"
+#include "client/pocctl/audit_command.h"
 #include "client/pocctl/help_formatter.h"
 #include "client/pocctl/inbox.h"
 #include "client/pocctl/labels.h"
@@ -33,6 +37,7 @@ constexpr char kFooter[] =
     "  pocctl send --to KEN,BRA --type rfi --subject \"Scanning from AS64500\" --urgency urgent\n"
     "  pocctl inbox --unacked\n"
     "  pocctl show 0190c3a2 && pocctl ack 0190c3a2\n"
+    "  pocctl audit verify\n"
     "Run pocctl COMMAND --help for each command's flags.";
 
 constexpr char kGlobalFlags[] =
@@ -86,8 +91,11 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
   CLI::App* ack_cmd = AddAckCommand(app, &ack);
   CLI::App* reply_cmd = AddReplyCommand(app, &reply);
   CLI::App* status_cmd = AddStatusCommand(app);
+  AuditOptions audit;
+  CLI::App* audit_cmd = AddAuditCommand(app, &audit);
   // Subcommand help does not list the parent's flags; name them.
-  for (CLI::App* cmd : {send_cmd, inbox_cmd, sent_cmd, show_cmd, ack_cmd, reply_cmd, status_cmd}) {
+  for (CLI::App* cmd :
+       {send_cmd, inbox_cmd, sent_cmd, show_cmd, ack_cmd, reply_cmd, status_cmd, audit_cmd}) {
     cmd->footer(cmd->get_footer() + "\n\n" + kGlobalFlags);
   }
   // Set after the subcommands, which would otherwise inherit it.
@@ -116,10 +124,15 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
     status = RunReply(reply, ctx);
   } else if (status_cmd->parsed()) {
     status = RunStatus(ctx);
+  } else if (audit_cmd->parsed()) {
+    const bool err_is_tty = env.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
+    status = RunAudit(audit, ctx, *env.err, err_is_tty);
   }
   env.out->flush();
   if (!status.ok()) {
     *env.err << "pocctl: " << status.message() << "\n";
+    // pocctl audit tells a log that failed verification (1) from a check it could not make (2).
+    if (audit_cmd->parsed() && !IsVerificationFailure(status)) return 2;
     return 1;
   }
   return 0;
