@@ -100,6 +100,24 @@ TEST_F(AuditCliTest, CheckpointProveAndVerifySucceedOnAnHonestLog) {
       << again.output;
 }
 
+TEST_F(AuditCliTest, VerifyFromTilesNeedsOnlyTheUrlAndTheVerifierKey) {
+  // A fresh checkpoint covering every message, then an auditor with no certificate at all.
+  ASSERT_EQ(Audit({"checkpoint"}).exit_code, 0);
+  const RunResult vkey = RunCommand({BinaryPath("server/poc-relay"), "--config",
+                                     net_->dir() + "/relay/relay.toml", "audit-vkey"});
+  ASSERT_EQ(vkey.exit_code, 0) << vkey.output;
+  std::string key = vkey.output;
+  while (!key.empty() && key.back() == '\n') key.pop_back();
+  const std::string url = "http://127.0.0.1:" + std::to_string(net_->relay_http_port()) + "/audit";
+  const RunResult verify = RunCommand({"/usr/bin/timeout", "60", BinaryPath("client/pocctl/pocctl"),
+                                       "audit", "verify", "--from-tiles", url, "--vkey", key,
+                                       "--state", net_->dir() + "/auditor-seen.json", "--json"});
+  ASSERT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_NE(verify.output.find("\"verified\":true"), std::string::npos) << verify.output;
+  EXPECT_NE(verify.output.find("\"tree_size\":" + std::to_string(kMessages)), std::string::npos)
+      << verify.output;
+}
+
 TEST_F(AuditCliTest, ProvingAnUnknownMessageIsAnErrorNotAFailure) {
   RunResult prove = Audit({"prove", "0190c3a2-0000-7000-8000-000000000000"});
   EXPECT_EQ(prove.exit_code, 2) << prove.output;
