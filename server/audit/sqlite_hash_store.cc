@@ -14,14 +14,20 @@ absl::StatusOr<uint64_t> SqliteHashStore::LeafCount() const {
 
 absl::StatusOr<std::vector<std::string>> SqliteHashStore::Read(
     absl::Span<const merkle::NodeId> ids) const {
-  ASSIGN_OR_RETURN(SqliteStatement st,
-                   db_->Prepare("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?"));
+  if (!read_) {
+    ASSIGN_OR_RETURN(SqliteStatement prepared,
+                     db_->Prepare("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?"));
+    read_.emplace(std::move(prepared));
+  }
+  SqliteStatement& st = *read_;
   std::vector<std::string> out;
   out.reserve(ids.size());
   for (const merkle::NodeId& id : ids) {
     st.Bind(1, static_cast<int64_t>(id.level)).Bind(2, static_cast<int64_t>(id.index));
-    ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) {
+    absl::StatusOr<bool> row = st.Step();
+    if (!row.ok() || !*row) {
+      st.Reset();
+      RETURN_IF_ERROR(row.status());
       return absl::NotFoundError("merkle node (" + std::to_string(id.level) + ", " +
                                  std::to_string(id.index) + ") is not stored");
     }
@@ -32,8 +38,12 @@ absl::StatusOr<std::vector<std::string>> SqliteHashStore::Read(
 }
 
 absl::Status SqliteHashStore::Append(absl::Span<const merkle::StoredNode> nodes) {
-  ASSIGN_OR_RETURN(SqliteStatement st,
-                   db_->Prepare("INSERT INTO merkle_nodes(level, idx, hash) VALUES(?, ?, ?)"));
+  if (!insert_) {
+    ASSIGN_OR_RETURN(SqliteStatement prepared,
+                     db_->Prepare("INSERT INTO merkle_nodes(level, idx, hash) VALUES(?, ?, ?)"));
+    insert_.emplace(std::move(prepared));
+  }
+  SqliteStatement& st = *insert_;
   for (const merkle::StoredNode& n : nodes) {
     absl::Status s = st.Bind(1, static_cast<int64_t>(n.id.level))
                          .Bind(2, static_cast<int64_t>(n.id.index))

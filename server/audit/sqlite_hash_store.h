@@ -3,12 +3,15 @@
 #ifndef POC_SERVER_AUDIT_SQLITE_HASH_STORE_H_
 #define POC_SERVER_AUDIT_SQLITE_HASH_STORE_H_
 
+#include <optional>
+
 #include "common/merkle/hash_store.h"
 #include "common/storage/sqlite.h"
 
 namespace poc {
 
-// Not thread-safe: use it from the thread that owns `*db`. Append() runs inside the caller's
+// Not thread-safe: use it from the thread that owns `*db`, which must outlive the store (its
+// statements are prepared once and kept). Append() runs inside the caller's
 // transaction, so the hashes commit together with the leaves they cover.
 class SqliteHashStore final : public merkle::HashStore {
  public:
@@ -25,6 +28,8 @@ class SqliteHashStore final : public merkle::HashStore {
 
  private:
   SqliteDatabase* const db_;
+  mutable std::optional<SqliteStatement> read_;  // prepared on first use
+  std::optional<SqliteStatement> insert_;        // prepared on first use
 };
 
 }  // namespace poc
