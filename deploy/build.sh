@@ -4,8 +4,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR="${POC_BUILD_DIR:-$ROOT/build}"
-TYPE=Release
-TESTS=OFF
+TYPE=""
+TESTS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --tests) TESTS=ON ;;
@@ -18,6 +18,15 @@ while [ $# -gt 0 ]; do
 done
 
 "$ROOT/deploy/install-deps.sh"
-cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="$TYPE" -DPOC_BUILD_TESTS="$TESTS" >/dev/null
-echo "build: compiling ($TYPE, tests $TESTS) in $BUILD_DIR"
+# A new build folder gets Release without tests; an existing one keeps its settings unless
+# --type or --tests says otherwise (so the demo does not undo a developer's test build).
+ARGS=()
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then TYPE="${TYPE:-Release}"; TESTS="${TESTS:-OFF}"; fi
+[ -z "$TYPE" ] || ARGS+=("-DCMAKE_BUILD_TYPE=$TYPE")
+[ -z "$TESTS" ] || ARGS+=("-DPOC_BUILD_TESTS=$TESTS")
+if command -v ccache >/dev/null 2>&1; then
+  ARGS+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja "${ARGS[@]}" >/dev/null
+echo "build: compiling in $BUILD_DIR ($(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD_DIR/CMakeCache.txt"), tests $(sed -n 's/^POC_BUILD_TESTS:BOOL=//p' "$BUILD_DIR/CMakeCache.txt"))"
 cmake --build "$BUILD_DIR" -j "$(nproc)"

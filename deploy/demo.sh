@@ -121,6 +121,19 @@ else
   record "Message to an offline State delivered once when it came back" failed
 fi
 
+echo "${BOLD}5. Kenya proves France's notification is in the relay's signed audit log; an auditor verifies the whole log${OFF}"
+ok=failed
+if say_ctl KEN audit prove "$N1" && say_ctl KEN audit verify; then
+  VKEY=$("$BUILD_DIR/server/poc-relay" --config "$DIR/relay/relay.toml" audit-vkey)
+  URL="http://127.0.0.1:$(cat "$DIR/relay/http-port")/audit"
+  echo "${DIM}[auditor, no certificate]\$ pocctl audit verify --from-tiles $URL --vkey $VKEY${OFF}"
+  if "$POCCTL" audit verify --from-tiles "$URL" --vkey "$VKEY" --state "$DIR/auditor-seen.json" \
+       | sed 's/^/    /'; then
+    ok=ok
+  fi
+fi
+record "Audit log: inclusion proved by a State, whole log verified from the public tiles" "$ok"
+
 echo "${BOLD}Summary${OFF}"
 failed=0
 for i in "${!STEPS[@]}"; do
