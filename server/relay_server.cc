@@ -36,7 +36,8 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
 
   ASSIGN_OR_RETURN(relay->audit_, AuditLog::Open(relay->store_.get(), relay->signer_->key(),
                                                  config.audit_origin, clock, &relay->metrics_));
-  relay->audit_service_ = std::make_unique<AuditService>(relay->audit_.get(), relay->store_.get());
+  relay->audit_service_ = std::make_unique<AuditService>(relay->audit_.get(), relay->store_.get(),
+                                                         relay->directory_.get());
 
   relay->core_ = std::make_unique<RelayCore>();
   RelayCore& core = *relay->core_;

@@ -116,6 +116,16 @@ class RelayStore {
   };
   virtual absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
   virtual absl::Status SaveCheckpoint(uint64_t size, const std::string& note, absl::Time at) = 0;
+  // The note of the checkpoint signed at exactly `size`, if any.
+  virtual absl::StatusOr<std::optional<std::string>> CheckpointAt(uint64_t size) = 0;
+
+  // Witness cosignatures (C2SP tlog-cosignature/v1) of the checkpoint of `size`, one per State:
+  // a newer one from the same State replaces the older. `line` is the note signature line.
+  // SaveCosignature returns once it is durable.
+  virtual absl::Status SaveCosignature(const std::string& state, uint64_t size,
+                                       const std::string& line, absl::Time at) = 0;
+  // The cosignature lines held for the checkpoint of `size`, ordered by State.
+  virtual absl::StatusOr<std::vector<std::string>> CosignaturesAt(uint64_t size) = 0;
 };
 
 }  // namespace poc

@@ -44,6 +44,14 @@ CREATE TABLE IF NOT EXISTS checkpoints(
   note TEXT NOT NULL,
   signed_at_ms INTEGER NOT NULL
 );
+-- States' cosignatures of checkpoints (States as witnesses), the latest per State and size.
+CREATE TABLE IF NOT EXISTS cosignatures(
+  state TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  line TEXT NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  PRIMARY KEY(size, state)
+);
 )sql";
 
 // Keeps a result value alive from the op (writer thread, inside the transaction) to `done`.
@@ -412,6 +420,48 @@ absl::Status SqliteRelayStore::SaveCheckpoint(uint64_t size, const std::string& 
       },
       [&result](absl::Status s) { result.set_value(s); });
   return result.get_future().get();
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteRelayStore::CheckpointAt(uint64_t size) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement st,
+                   reader_->Prepare("SELECT note FROM checkpoints WHERE size = ?"));
+  st.Bind(1, static_cast<int64_t>(size));
+  ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(st.ColumnText(0));
+}
+
+absl::Status SqliteRelayStore::SaveCosignature(const std::string& state, uint64_t size,
+                                               const std::string& line, absl::Time at) {
+  std::promise<absl::Status> result;
+  committer_->Enqueue(
+      [state, size, line, at](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(SqliteStatement st,
+                         db.Prepare("INSERT OR REPLACE INTO cosignatures(state, size, line, "
+                                    "received_at_ms) VALUES(?, ?, ?, ?)"));
+        return st.Bind(1, state)
+            .Bind(2, static_cast<int64_t>(size))
+            .Bind(3, line)
+            .Bind(4, absl::ToUnixMillis(at))
+            .Run();
+      },
+      [&result](absl::Status s) { result.set_value(s); });
+  return result.get_future().get();
+}
+
+absl::StatusOr<std::vector<std::string>> SqliteRelayStore::CosignaturesAt(uint64_t size) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement st,
+                   reader_->Prepare("SELECT line FROM cosignatures WHERE size = ? ORDER BY state"));
+  st.Bind(1, static_cast<int64_t>(size));
+  std::vector<std::string> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(st.ColumnText(0));
+  }
+  return out;
 }
 
 }  // namespace poc

@@ -49,6 +49,10 @@ class SqliteRelayStore final : public RelayStore {
   absl::StatusOr<std::vector<uint64_t>> LeafIndexesOf(const std::string& message_id) override;
   absl::StatusOr<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
   absl::Status SaveCheckpoint(uint64_t size, const std::string& note, absl::Time at) override;
+  absl::StatusOr<std::optional<std::string>> CheckpointAt(uint64_t size) override;
+  absl::Status SaveCosignature(const std::string& state, uint64_t size, const std::string& line,
+                               absl::Time at) override;
+  absl::StatusOr<std::vector<std::string>> CosignaturesAt(uint64_t size) override;
 
   // Stops accepting writes and waits for queued ones to commit.
   void Shutdown();

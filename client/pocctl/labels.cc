@@ -43,6 +43,8 @@ constexpr Labels kEnglish = {
     /*inbox=*/"Inbox",
     /*signing_key=*/"Signing key",
     /*software=*/"Software",
+    /*audit_witness=*/"Audit log",
+    /*alarm=*/"ALARM",
 };
 
 }  // namespace

@@ -53,6 +53,8 @@ struct Labels {
   std::string_view inbox;
   std::string_view signing_key;
   std::string_view software;
+  std::string_view audit_witness;
+  std::string_view alarm;
 };
 
 // Labels for `lang`; English for any language without its own labels yet.

@@ -13,8 +13,11 @@ CLI::App* AddStatusCommand(CLI::App& app) {
       "Show whether the node is connected and what waits. You see whether pocd is connected "
       "to the relay and since when, the last error, the "
       "directory version it holds, how many messages wait in the outbox for the relay, how "
-      "many received messages await an operator's acknowledgement, the State's signing key id "
-      "and pocd's version. Use it first when something seems stuck.");
+      "many received messages await an operator's acknowledgement, the State's signing key id, "
+      "pocd's version, and the node's view as a witness of the relay's audit log: the latest "
+      "checkpoint it verified and cosigned, how many of its messages it proved in the log, and "
+      "every ALARM (fork, rollback, missing_inclusion, bad_signature) with its evidence folder. "
+      "Use it first when something seems stuck.");
   cmd->footer(
       "Example:\n"
       "  pocctl --node /var/lib/poc/node status");
@@ -37,6 +40,20 @@ std::string FormatStatus(const v1::StatusResponse& s, const Labels& l) {
              absl::StrCat(s.inbox_unacknowledged(), " unacknowledged of ", s.inbox_total()));
   fields.Add(std::string(l.signing_key), s.signing_key_id());
   fields.Add(std::string(l.software), s.software());
+  const v1::WitnessStatus& w = s.witness();
+  std::string witness = "no checkpoint verified yet";
+  if (w.checkpoint_size() != 0) {
+    witness = absl::StrCat("checkpoint of size ", w.checkpoint_size(), " verified");
+    if (w.has_verified_at()) absl::StrAppend(&witness, " at ", FormatDetailTime(w.verified_at()));
+  }
+  absl::StrAppend(&witness, "; ", w.inclusions_verified(), " messages proven in the log; ",
+                  w.alarms_size() == 0 ? "no alarms" : absl::StrCat(w.alarms_size(), " alarms"));
+  fields.Add(std::string(l.audit_witness), witness);
+  for (const v1::WitnessAlarm& a : w.alarms()) {
+    fields.Add(std::string(l.alarm),
+               absl::StrCat(a.kind(), " at ", FormatDetailTime(a.raised_at()), ": ", a.detail(),
+                            " (evidence: ", a.evidence(), ")"));
+  }
   return fields.Render();
 }
 

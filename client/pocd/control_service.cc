@@ -158,6 +158,25 @@ grpc::Status ControlService::Status(grpc::ServerContext*, const v1::StatusReques
   response->set_inbox_total(counts->inbox_total);
   response->set_signing_key_id(signing_key_->public_key().key_id());
   response->set_software(identity_.software);
+  v1::WitnessStatus* witness = response->mutable_witness();
+  auto last = store_->LatestWitnessed();
+  if (!last.ok()) return ToGrpcStatus(last.status());
+  if (*last) {
+    witness->set_checkpoint_size((*last)->size);
+    *witness->mutable_verified_at() = ToProto((*last)->verified_at);
+  }
+  auto included = store_->CountInclusions("verified");
+  if (!included.ok()) return ToGrpcStatus(included.status());
+  witness->set_inclusions_verified(static_cast<uint32_t>(*included));
+  auto alarms = store_->Alarms();
+  if (!alarms.ok()) return ToGrpcStatus(alarms.status());
+  for (const WitnessAlarm& a : *alarms) {
+    v1::WitnessAlarm* out = witness->add_alarms();
+    out->set_kind(a.kind);
+    out->set_detail(a.detail);
+    out->set_evidence(a.evidence);
+    *out->mutable_raised_at() = ToProto(a.raised_at);
+  }
   return grpc::Status::OK;
 }
 

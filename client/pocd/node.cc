@@ -87,6 +87,17 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
       std::make_unique<RelayLink>(options, channel, node->store_.get(), node->directory_.get(),
                                   node->signing_key_.get(), relay_key, clock);
 
+  Witness::Options witness;
+  witness.state = config.state;
+  witness.relay = config.relay;
+  witness.relay_name = config.relay_name;
+  witness.interval = config.witness_interval;
+  witness.evidence_dir = config.evidence_dir;
+  witness.alarm_command = config.alarm_command;
+  node->witness_ =
+      std::make_unique<Witness>(witness, credentials, node->store_.get(), node->directory_.get(),
+                                *node->signing_key_, relay_key, clock);
+
   node->control_ = std::make_unique<ControlService>(
       ControlService::Identity{config.state, config.relay, kPocdSoftware}, node->store_.get(),
       node->link_.get(), node->directory_.get(), node->signing_key_.get(), clock);
@@ -102,6 +113,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
   ::chmod(config.control_socket.c_str(), 0600);
   node->socket_path_ = config.control_socket;
   node->link_->Start();
+  node->witness_->Start();
   spdlog::info("node {} up: relay {}, signing key {}, control socket {}", config.state,
                config.relay, node->signing_key_->public_key().key_id(), config.control_socket);
   return node;
@@ -114,6 +126,7 @@ void Node::Shutdown() {
   if (control_server_) {
     control_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   }
+  if (witness_) witness_->Stop();
   if (link_) link_->Stop();
   if (!socket_path_.empty()) ::unlink(socket_path_.c_str());
   if (control_server_) spdlog::info("node stopped");

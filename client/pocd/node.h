@@ -13,6 +13,7 @@
 #include "client/pocd/node_config.h"
 #include "client/pocd/node_store.h"
 #include "client/pocd/relay_link.h"
+#include "client/pocd/witness.h"
 
 namespace poc {
 
@@ -37,6 +38,7 @@ class Node {
   std::unique_ptr<NodeStore> store_;
   std::unique_ptr<DirectoryCache> directory_;
   std::unique_ptr<RelayLink> link_;
+  std::unique_ptr<Witness> witness_;
   std::unique_ptr<ControlService> control_;
   std::unique_ptr<grpc::Server> control_server_;
   std::string socket_path_;

@@ -1,6 +1,8 @@
 #include "client/pocd/node_config.h"
 
+#include "absl/strings/str_split.h"
 #include "common/iso3166/iso3166.h"
+#include "common/util/time_format.h"
 
 namespace poc {
 
@@ -19,6 +21,13 @@ void NodeConfig::Bind(ConfigBinder* b) {
   b->AddPath("--tls-ca", "tls.ca", &tls.ca, "federation root CA certificate");
   b->AddPath("--tls-cert", "tls.cert", &tls.cert, "this node's certificate");
   b->AddPath("--tls-key", "tls.key", &tls.key, "this node's TLS private key (mode 0600)");
+  b->AddString("--witness-interval", "witness_interval", &witness_interval_text,
+               "how often to fetch, verify and cosign the relay's audit checkpoint (e.g. 30s)");
+  b->AddPath("--evidence-dir", "evidence_dir", &evidence_dir,
+             "folder where witness alarms save the conflicting checkpoints and proofs");
+  b->AddString("--alarm-command", "alarm_command", &alarm_command_text,
+               "program (and arguments, separated by spaces; no shell) run on each new witness "
+               "alarm, with the alarm as one JSON object on its stdin");
   b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
   b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
 }
@@ -34,6 +43,13 @@ absl::Status NodeConfig::Finish() {
                                       "' is not an ISO 3166-1 alpha-3 code (e.g. FRA, KEN)");
   }
   if (relay.empty()) return absl::InvalidArgumentError("relay: not set; give host:port");
+  auto interval = ParseDuration(witness_interval_text);
+  if (!interval.ok() || *interval < absl::Milliseconds(100)) {
+    return absl::InvalidArgumentError("witness_interval: '" + witness_interval_text +
+                                      "' is not a duration of at least 100ms, e.g. 30s");
+  }
+  witness_interval = *interval;
+  alarm_command = absl::StrSplit(alarm_command_text, ' ', absl::SkipEmpty());
   if (relay_name.empty()) {
     const auto colon = relay.rfind(':');
     relay_name = colon == std::string::npos ? relay : relay.substr(0, colon);

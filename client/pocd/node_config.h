@@ -3,8 +3,10 @@
 #define POC_CLIENT_POCD_NODE_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "common/config/config_binder.h"
 #include "common/tls/credentials.h"
 
@@ -19,6 +21,12 @@ struct NodeConfig {
   std::string signing_key = "signing.key";
   std::string relay_public_key = "relay-signing.pub";
   TlsFiles tls;
+  // Witness of the relay's audit log (client/pocd/witness.h).
+  std::string witness_interval_text = "30s";
+  absl::Duration witness_interval = absl::Seconds(30);
+  std::string evidence_dir = "evidence";
+  std::string alarm_command_text;          // program and arguments, split on spaces
+  std::vector<std::string> alarm_command;  // argv, run without a shell; empty: none
   bool log_json = false;
   std::string log_level = "info";
 

@@ -44,6 +44,30 @@ CREATE TABLE IF NOT EXISTS receipts(
   PRIMARY KEY(message_id, recipient)
 );
 CREATE TABLE IF NOT EXISTS kv(key TEXT PRIMARY KEY, value BLOB NOT NULL);
+-- The node as a witness of the relay's audit log (witness.h): the relay checkpoints it verified
+-- (a bounded history), its alarms (one per distinct conflict) and the messages whose audit
+-- entries it checked.
+CREATE TABLE IF NOT EXISTS witnessed(
+  size INTEGER PRIMARY KEY,
+  root BLOB NOT NULL,
+  note TEXT NOT NULL,
+  verified_at_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alarms(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  conflict TEXT NOT NULL UNIQUE,
+  detail TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  raised_at_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS inclusions(
+  message_id TEXT PRIMARY KEY,
+  outcome TEXT NOT NULL,          -- 'verified' or 'missing'
+  tree_size INTEGER NOT NULL,
+  leaf_index INTEGER,
+  checked_at_ms INTEGER NOT NULL
+);
 )sql";
 
 constexpr char kSummaryColumns[] =

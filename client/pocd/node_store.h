@@ -20,6 +20,33 @@
 
 namespace poc {
 
+// A relay checkpoint this node verified as a witness.
+struct WitnessedCheckpoint {
+  uint64_t size = 0;
+  std::string root;  // 32 raw bytes
+  std::string note;  // the note as the relay served it
+  absl::Time verified_at;
+};
+
+// One witness alarm (witness.h). `conflict` identifies the conflict: the same one is raised once.
+struct WitnessAlarm {
+  int64_t id = 0;
+  std::string kind;  // fork | rollback | missing_inclusion | bad_signature
+  std::string conflict;
+  std::string detail;
+  std::string evidence;  // folder holding the evidence files
+  absl::Time raised_at;
+};
+
+// A message whose audit entry the witness has yet to check.
+struct PendingInclusion {
+  std::string id;
+  bool outgoing = false;
+  uint64_t audit_index = 0;  // outgoing: from the relay's submit receipt
+  std::string hash;          // SHA-256 of the message bytes
+  absl::Time stored_at;      // incoming: when we stored it and signed our receipt
+};
+
 struct OutboxEntry {
   std::string id;
   v1::Envelope envelope;
@@ -60,6 +87,23 @@ class NodeStore {
     uint32_t inbox_unacknowledged = 0;
   };
   absl::StatusOr<Counts> CountMessages();
+
+  // Witness state. The history keeps the newest `kWitnessHistory` checkpoints.
+  static constexpr int kWitnessHistory = 1000;
+  absl::StatusOr<std::optional<WitnessedCheckpoint>> LatestWitnessed();
+  absl::StatusOr<std::optional<WitnessedCheckpoint>> WitnessedAt(uint64_t size);
+  absl::Status SaveWitnessed(const WitnessedCheckpoint& checkpoint);
+  // Records an alarm unless one with the same `conflict` exists; true when it is new.
+  absl::StatusOr<bool> RaiseAlarm(const WitnessAlarm& alarm);
+  absl::StatusOr<std::vector<WitnessAlarm>> Alarms();
+  // Up to `limit` messages not yet checked: sent ones the relay logged below `tree_size`, and
+  // received ones whose delivery receipt we signed.
+  absl::StatusOr<std::vector<PendingInclusion>> PendingInclusions(uint64_t tree_size, int limit);
+  // `outcome` is "verified" or "missing".
+  absl::Status RecordInclusion(const std::string& id, const std::string& outcome,
+                               uint64_t tree_size, std::optional<uint64_t> leaf_index,
+                               absl::Time at);
+  absl::StatusOr<int> CountInclusions(const std::string& outcome);
 
   // Small named values (the cached directory snapshot).
   absl::Status PutValue(const std::string& key, const std::string& value);

@@ -44,11 +44,24 @@ absl::StatusOr<absl::Duration> ParseDuration(std::string_view text) {
       return absl::InvalidArgumentError("'" + original +
                                         "' is not a duration; write e.g. 30s, 5m, 4h or 90d");
     }
+    if (text.substr(i, 2) == "ms") {
+      total += absl::Milliseconds(n);
+      text.remove_prefix(i + 2);
+      continue;
+    }
     switch (text[i]) {
-      case 's': total += absl::Seconds(n); break;
-      case 'm': total += absl::Minutes(n); break;
-      case 'h': total += absl::Hours(n); break;
-      case 'd': total += absl::Hours(24 * n); break;
+      case 's':
+        total += absl::Seconds(n);
+        break;
+      case 'm':
+        total += absl::Minutes(n);
+        break;
+      case 'h':
+        total += absl::Hours(n);
+        break;
+      case 'd':
+        total += absl::Hours(24 * n);
+        break;
       default:
         return absl::InvalidArgumentError("'" + original +
                                           "' has an unknown unit; use s, m, h or d");

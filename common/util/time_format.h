@@ -18,7 +18,7 @@ bool IsSet(const google::protobuf::Timestamp& ts);
 std::string FormatUtc(absl::Time t);
 std::string FormatRfc3339(absl::Time t);
 
-// Parses "30s", "5m", "4h", "90d" and combinations such as "1h30m".
+// Parses "200ms", "30s", "5m", "4h", "90d" and combinations such as "1h30m".
 absl::StatusOr<absl::Duration> ParseDuration(std::string_view text);
 
 }  // namespace poc

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "common/checkpoint/checkpoint.h"
+#include "common/checkpoint/cosignature.h"
 #include "common/checkpoint/signed_checkpoint.h"
+#include "common/checkpoint/witness_name.h"
 #include "common/status_macros.h"
 
 namespace poc {
@@ -50,6 +52,12 @@ absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(RelayStore* store,
     log->latest_note_ = latest->note;
     log->latest_size_ = cp.size;
     log->has_latest_ = true;
+    ASSIGN_OR_RETURN(std::vector<std::string> lines, store->CosignaturesAt(cp.size));
+    for (std::string& line : lines) {
+      const size_t space = line.find(' ', line.find(' ') + 1);
+      const std::string name = line.substr(line.find(' ') + 1, space - line.find(' ') - 1);
+      log->latest_cosignatures_[WitnessState(name)] = std::move(line);
+    }
   }
   metrics->audit_leaves.store(store->AuditSize());
   return log;
@@ -86,6 +94,7 @@ absl::StatusOr<std::string> AuditLog::SignCheckpoint() {
   latest_note_ = note;
   latest_size_ = size;
   has_latest_ = true;
+  latest_cosignatures_.clear();
   return note;
 }
 
@@ -119,7 +128,76 @@ uint64_t AuditLog::latest_size() const {
 absl::StatusOr<std::string> AuditLog::LatestCheckpointNote() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!has_latest_) return absl::NotFoundError("no checkpoint has been signed yet");
-  return latest_note_;
+  std::string note = latest_note_;
+  for (const auto& [state, line] : latest_cosignatures_) note += line;
+  return note;
+}
+
+absl::Status AuditLog::AddCosignature(const std::string& state,
+                                      const std::vector<Ed25519PublicKey>& active_keys,
+                                      const std::string& note) {
+  ASSIGN_OR_RETURN(Ed25519NoteVerifier relay, Ed25519NoteVerifier::FromVerifierKey(verifier_key_));
+  const NoteVerifier* verifiers[] = {&relay};
+  auto opened = OpenNote(note, verifiers);
+  if (!opened.ok()) {
+    if (absl::IsUnauthenticated(opened.status())) {
+      return absl::FailedPreconditionError("this relay did not sign that checkpoint (" +
+                                           std::string(opened.status().message()) +
+                                           "); cosign a checkpoint from GetCheckpoint");
+    }
+    return absl::InvalidArgumentError("note: " + std::string(opened.status().message()));
+  }
+  auto cp = Checkpoint::Parse(opened->text);
+  if (!cp.ok()) {
+    return absl::InvalidArgumentError("note: not a checkpoint: " +
+                                      std::string(cp.status().message()));
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, store_->CheckpointAt(cp->size));
+  if (!stored || stored->substr(0, opened->text.size() + 1) != opened->text + "\n") {
+    return absl::FailedPreconditionError("this relay signed no checkpoint of size " +
+                                         std::to_string(cp->size) + " with that root hash");
+  }
+  const std::string name = WitnessName(state);
+  const NoteSignature* mine = nullptr;
+  for (const NoteSignature& sig : opened->unverified) {
+    const std::string other = WitnessState(sig.name);
+    if (sig.name == name) {
+      if (mine != nullptr) {
+        return absl::InvalidArgumentError("note: more than one cosignature by " + name +
+                                          "; send one");
+      }
+      mine = &sig;
+    } else if (!other.empty()) {
+      return absl::PermissionDeniedError("the note holds a cosignature by " + sig.name + ", but " +
+                                         state + " may only cosign as " + name);
+    }
+  }
+  if (mine == nullptr) {
+    return absl::InvalidArgumentError("note: no cosignature by " + name +
+                                      " (States cosign under the name poc-witness/<ISO3>)");
+  }
+  absl::Status last = absl::UnauthenticatedError(
+      state + " has no active signing key in the directory to verify its cosignature with");
+  for (const Ed25519PublicKey& key : active_keys) {
+    ASSIGN_OR_RETURN(CosignatureV1Verifier verifier, CosignatureV1Verifier::Create(name, key));
+    if (verifier.key_id() != mine->key_id) {
+      last =
+          absl::UnauthenticatedError("the cosignature's key id is not that of an active key of " +
+                                     state + " in the directory; sign with the active key");
+      continue;
+    }
+    auto verified = VerifyCosignatureV1(verifier, opened->text, *mine);
+    if (!verified.ok()) {
+      return absl::UnauthenticatedError("the cosignature by " + name + " does not verify: " +
+                                        std::string(verified.status().message()));
+    }
+    const std::string line = mine->Line();
+    RETURN_IF_ERROR(store_->SaveCosignature(state, cp->size, line, clock_->Now()));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (has_latest_ && latest_size_ == cp->size) latest_cosignatures_[state] = line;
+    return absl::OkStatus();
+  }
+  return last;
 }
 
 absl::StatusOr<std::vector<std::string>> AuditLog::NodeHashes(int level, uint64_t index,

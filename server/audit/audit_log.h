@@ -5,10 +5,12 @@
 #define POC_SERVER_AUDIT_AUDIT_LOG_H_
 
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/checkpoint/note.h"
@@ -45,7 +47,19 @@ class AuditLog final : public AuditReader {
   const std::string& verifier_key() const { return verifier_key_; }
   uint64_t latest_size() const;
 
-  // AuditReader.
+  // Takes State `state`'s witness cosignature: `note` is a checkpoint this relay signed, with
+  // the State's C2SP tlog-cosignature/v1 line under the name WitnessName(state)
+  // (common/checkpoint/witness_name.h) added; `active_keys` are the State's ACTIVE directory
+  // keys. Stores the cosignature durably; from then on the published note of that checkpoint
+  // carries it. Errors: INVALID_ARGUMENT malformed note or no cosignature by the State;
+  // PERMISSION_DENIED a cosignature under another State's witness name; UNAUTHENTICATED a
+  // cosignature that does not verify with an active key; FAILED_PRECONDITION a checkpoint this
+  // relay did not sign.
+  absl::Status AddCosignature(const std::string& state,
+                              const std::vector<Ed25519PublicKey>& active_keys,
+                              const std::string& note);
+
+  // AuditReader. The latest checkpoint, with every State cosignature held for it appended.
   absl::StatusOr<std::string> LatestCheckpointNote() override;
   absl::StatusOr<std::vector<std::string>> NodeHashes(int level, uint64_t index,
                                                       uint64_t count) override;
@@ -67,8 +81,10 @@ class AuditLog final : public AuditReader {
   std::string latest_note_;   // guarded by mu_
   uint64_t latest_size_ = 0;  // guarded by mu_
   bool has_latest_ = false;   // guarded by mu_
-  bool stopping_ = false;     // guarded by mu_
-  std::mutex signing_mu_;     // one signing at a time
+  // Cosignature lines of the latest checkpoint, by State; guarded by mu_.
+  std::map<std::string, std::string> latest_cosignatures_;
+  bool stopping_ = false;  // guarded by mu_
+  std::mutex signing_mu_;  // one signing at a time
   std::thread periodic_;
 };
 

@@ -26,7 +26,9 @@ grpc::ServerUnaryReactor* AuditService::GetCheckpoint(grpc::CallbackServerContex
                                                       v1::GetCheckpointResponse* response) {
   absl::Status s = Authenticated(context);
   if (s.ok()) {
-    auto note = request->fresh() ? log_->SignCheckpoint() : log_->LatestCheckpointNote();
+    if (request->fresh()) s = log_->SignCheckpoint().status();
+    // The latest note with the witness cosignatures the relay holds for it.
+    auto note = s.ok() ? log_->LatestCheckpointNote() : absl::StatusOr<std::string>(s);
     if (note.ok()) {
       response->set_note(*note);
       response->set_verifier_key(log_->verifier_key());
@@ -110,6 +112,33 @@ grpc::ServerUnaryReactor* AuditService::GetEntries(grpc::CallbackServerContext* 
     ASSIGN_OR_RETURN(std::vector<std::string> entries, store_->Entries(request->start(), count));
     for (auto& e : entries) response->add_entries(std::move(e));
     return absl::OkStatus();
+  };
+  return Done(context, run());
+}
+
+grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerContext* context,
+                                                       const v1::AddCosignatureRequest* request,
+                                                       v1::AddCosignatureResponse* /*response*/) {
+  auto run = [&]() -> absl::Status {
+    auto auth = context->auth_context();
+    if (!auth) return absl::UnauthenticatedError("no TLS client certificate");
+    ASSIGN_OR_RETURN(PeerIdentity peer, PeerIdentityFromAuthContext(*auth));
+    if (peer.role != Role::kState) {
+      return absl::PermissionDeniedError(std::string("only States witness the audit log; ") +
+                                         RoleName(peer.role) + " callers cannot cosign");
+    }
+    std::vector<Ed25519PublicKey> active;
+    const auto directory = directory_->Get();
+    if (const v1::StateEntry* entry = directory->view.FindState(peer.name)) {
+      for (const v1::SigningKey& k : entry->keys()) {
+        if (k.status() != v1::KEY_STATUS_ACTIVE) continue;
+        auto key = Ed25519PublicKey::FromRaw(k.public_key());
+        if (key.ok()) active.push_back(*std::move(key));
+      }
+    } else {
+      return absl::PermissionDeniedError(peer.name + " is not in the directory");
+    }
+    return log_->AddCosignature(peer.name, active, request->note());
   };
   return Done(context, run());
 }

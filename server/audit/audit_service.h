@@ -4,16 +4,19 @@
 
 #include "poc/v1/audit_service.grpc.pb.h"
 #include "server/audit/audit_log.h"
+#include "server/directory_holder.h"
 #include "server/relay_store.h"
 
 namespace poc {
 
 // Thread-safe. Any authenticated caller (State, Secretariat, observer) may read the log: it
 // holds hashes and metadata, never message bodies. Calls are quick reads of the store, made
-// inline.
+// inline; AddCosignature (States only) waits for one durable write, as SaveCheckpoint does.
 class AuditService final : public v1::Audit::CallbackService {
  public:
-  AuditService(AuditLog* log, RelayStore* store) : log_(log), store_(store) {}
+  // `directory` gives the States' keys to verify witness cosignatures with.
+  AuditService(AuditLog* log, RelayStore* store, const DirectoryHolder* directory)
+      : log_(log), store_(store), directory_(directory) {}
 
   grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
                                           const v1::GetCheckpointRequest* request,
@@ -27,12 +30,16 @@ class AuditService final : public v1::Audit::CallbackService {
   grpc::ServerUnaryReactor* GetEntries(grpc::CallbackServerContext* context,
                                        const v1::GetEntriesRequest* request,
                                        v1::GetEntriesResponse* response) override;
+  grpc::ServerUnaryReactor* AddCosignature(grpc::CallbackServerContext* context,
+                                           const v1::AddCosignatureRequest* request,
+                                           v1::AddCosignatureResponse* response) override;
 
   static constexpr uint64_t kMaxEntries = 1000;
 
  private:
   AuditLog* const log_;
   RelayStore* const store_;
+  const DirectoryHolder* const directory_;
 };
 
 }  // namespace poc

@@ -28,6 +28,12 @@ TEST(TimeFormatTest, ParsesCombinations) {
   got = ParseDuration("1d2h3m4s");
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(*got, absl::Hours(26) + absl::Minutes(3) + absl::Seconds(4));
+  got = ParseDuration("200ms");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, absl::Milliseconds(200));
+  got = ParseDuration("1m5ms");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, absl::Minutes(1) + absl::Milliseconds(5));
 }
 
 TEST(TimeFormatTest, RejectsTextThatIsNotADuration) {

@@ -102,18 +102,55 @@ void TestNetwork::StartRelay(const std::vector<std::string>& extra_flags) {
 int TestNetwork::StopRelay(int sig) { return relay_.Stop(sig); }
 
 void TestNetwork::WriteNodeConfig(const std::string& state) {
+  const auto relay = node_relay_.find(state);
+  const auto extras = node_extras_.find(state);
   WriteText(NodeDir(state) + "/pocd.toml",
             "state = \"" + state +
                 "\"\n"
                 "relay = \"" +
-                relay_address() +
-                "\"\n"
+                (relay != node_relay_.end() ? relay->second : relay_address()) + "\"\n" +
+                (extras != node_extras_.end() ? extras->second + "\n" : "") +
                 "relay_name = \"localhost\"\n"
                 "database = \"node.db\"\n"
                 "control_socket = \"control.sock\"\n"
                 "signing_key = \"signing.key\"\n"
                 "relay_public_key = \"relay-signing.pub\"\n"
                 "[tls]\nca = \"ca.crt\"\ncert = \"node.crt\"\nkey = \"node.key\"\n");
+}
+
+std::string TestNetwork::CopyRelayFolder(const std::string& name) {
+  const std::string to = dir_ + "/" + name;
+  std::filesystem::copy(dir_ + "/relay", to, std::filesystem::copy_options::recursive);
+  return to;
+}
+
+std::string TestNetwork::StartRelayFrom(const std::string& folder, Process* process,
+                                        const std::vector<std::string>& extra_flags) {
+  const std::string port_file = folder + "/port";
+  std::filesystem::remove(port_file);
+  std::vector<std::string> argv{BinaryPath("server/poc-relay"), "--config", folder + "/relay.toml",
+                                "--listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  process->Start(argv, folder + "/relay.log");
+  EXPECT_TRUE(WaitFor([&] { return !ReadText(port_file).empty() || !process->Running(); }))
+      << process->Log();
+  EXPECT_TRUE(process->Running()) << process->Log();
+  const std::string port = ReadText(port_file);
+  return port.empty() ? std::string() : "127.0.0.1:" + std::to_string(std::stoi(port));
+}
+
+void TestNetwork::SetNodeRelay(const std::string& state, const std::string& relay_address) {
+  if (relay_address.empty()) {
+    node_relay_.erase(state);
+  } else {
+    node_relay_[state] = relay_address;
+  }
+  if (relay_port_ != 0) WriteNodeConfig(state);
+}
+
+void TestNetwork::SetNodeExtras(const std::string& state, const std::string& toml_lines) {
+  node_extras_[state] = toml_lines;
+  if (relay_port_ != 0) WriteNodeConfig(state);
 }
 
 void TestNetwork::StartNode(const std::string& state,

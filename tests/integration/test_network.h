@@ -37,6 +37,19 @@ class TestNetwork {
   int relay_http_port() const { return relay_http_port_; }
   std::string relay_address() const { return "127.0.0.1:" + std::to_string(relay_port_); }
 
+  // Copies the (stopped) relay's folder to <dir>/<name> and returns its path, e.g. to run a
+  // second relay with the same key and the same database as of now.
+  std::string CopyRelayFolder(const std::string& name);
+  // Starts poc-relay from another folder holding a relay.toml (as CopyRelayFolder makes) on a
+  // free port, waits until it serves, and returns its address.
+  std::string StartRelayFrom(const std::string& folder, Process* process,
+                             const std::vector<std::string>& extra_flags = {});
+  // Node config overrides, applied when the config is next written (StartRelay, or now).
+  // `relay_address` empty: the main relay.
+  void SetNodeRelay(const std::string& state, const std::string& relay_address);
+  // Extra top-level TOML lines for the node's config (e.g. "witness_interval = \"200ms\"").
+  void SetNodeExtras(const std::string& state, const std::string& toml_lines);
+
   // Starts a node and waits until its control socket answers.
   void StartNode(const std::string& state, const std::map<std::string, std::string>& env = {});
   int StopNode(const std::string& state, int sig);
@@ -67,6 +80,8 @@ class TestNetwork {
   int relay_port_ = 0;
   int relay_http_port_ = 0;
   std::map<std::string, std::unique_ptr<Process>> nodes_;
+  std::map<std::string, std::string> node_relay_;   // state -> relay address override
+  std::map<std::string, std::string> node_extras_;  // state -> extra TOML lines
 };
 
 // Deadline helper for every RPC a test makes.

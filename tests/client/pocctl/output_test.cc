@@ -180,7 +180,31 @@ TEST(StatusOutputTest, ShowsEveryField) {
             "Outbox:             1 queued\n"
             "Inbox:              2 unacknowledged of 15\n"
             "Signing key:        3f2a1b0c9d8e7f60\n"
-            "Software:           pocd 0.1.0\n");
+            "Software:           pocd 0.1.0\n"
+            "Audit log:          no checkpoint verified yet; 0 messages proven in the log; no "
+            "alarms\n");
+}
+
+TEST(StatusOutputTest, ShowsTheWitnessCheckpointAndEveryAlarm) {
+  v1::StatusResponse s;
+  v1::WitnessStatus* w = s.mutable_witness();
+  w->set_checkpoint_size(42);
+  *w->mutable_verified_at() = ToProto(kReceived);
+  w->set_inclusions_verified(3);
+  v1::WitnessAlarm* a = w->add_alarms();
+  a->set_kind("fork");
+  a->set_detail("two logs");
+  a->set_evidence("/var/lib/poc/evidence/x");
+  *a->mutable_raised_at() = ToProto(kReceived);
+  const std::string out = FormatStatus(s, LabelsFor("en"));
+  EXPECT_NE(out.find("Audit log:          checkpoint of size 42 verified at 2026-11-19 10:13:20 "
+                     "UTC; 3 messages proven in the log; 1 alarms\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("ALARM:              fork at 2026-11-19 10:13:20 UTC: two logs (evidence: "
+                     "/var/lib/poc/evidence/x)\n"),
+            std::string::npos)
+      << out;
 }
 
 }  // namespace
