@@ -28,7 +28,9 @@ int Fail(const std::string& what) {
 
 absl::StatusOr<std::string> AuditVerifierKey(const poc::RelayConfig& config) {
   auto key = poc::LoadPrivateKeyFile(config.signing_key);
-  if (!key.ok()) return key.status();
+  if (!key.ok()) {
+    return key.status();
+  }
   auto signer = poc::Ed25519NoteSigner::Create(config.audit_origin, *std::move(key));
   if (!signer.ok()) {
     return absl::InvalidArgumentError("[audit] origin: " + std::string(signer.status().message()));
@@ -42,17 +44,29 @@ int RunCheck(const poc::RelayConfig& config, bool json) {
     return Fail(config.database + ": no such file; point --database at the relay's store");
   }
   auto vkey = AuditVerifierKey(config);
-  if (!vkey.ok()) return Fail(std::string(vkey.status().message()));
+  if (!vkey.ok()) {
+    return Fail(std::string(vkey.status().message()));
+  }
   auto verifier = poc::Ed25519NoteVerifier::FromVerifierKey(*vkey);
-  if (!verifier.ok()) return Fail(std::string(verifier.status().message()));
+  if (!verifier.ok()) {
+    return Fail(std::string(verifier.status().message()));
+  }
   auto db = poc::SqliteDatabase::Open(config.database);
-  if (!db.ok()) return Fail(std::string(db.status().message()));
+  if (!db.ok()) {
+    return Fail(std::string(db.status().message()));
+  }
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   auto report = poc::CheckAuditLog(db->get(), *verifier, [&](uint64_t done) {
-    if (tty) std::cerr << "\rchecked " << done << " leaves" << std::flush;
+    if (tty) {
+      std::cerr << "\rchecked " << done << " leaves" << std::flush;
+    }
   });
-  if (tty) std::cerr << "\r" << std::string(40, ' ') << "\r";
-  if (!report.ok()) return Fail(std::string(report.status().message()));
+  if (tty) {
+    std::cerr << "\r" << std::string(40, ' ') << "\r";
+  }
+  if (!report.ok()) {
+    return Fail(std::string(report.status().message()));
+  }
   if (json) {
     nlohmann::json out = {{"database", config.database},
                           {"ok", report->ok()},
@@ -65,7 +79,9 @@ int RunCheck(const poc::RelayConfig& config, bool json) {
   } else {
     std::cout << config.database << ": " << report->leaves << " audit leaves, latest checkpoint "
               << report->checkpoint_size << "\n";
-    for (const std::string& p : report->problems) std::cout << "  DAMAGED  " << p << "\n";
+    for (const std::string& p : report->problems) {
+      std::cout << "  DAMAGED  " << p << "\n";
+    }
     if (report->ok()) {
       std::cout << "  sound: every leaf matches the tree and the signed checkpoint\n";
     } else if (report->first_bad_leaf) {
@@ -110,24 +126,33 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (!config_path.empty()) {
-    if (absl::Status s = binder.ApplyFile(config_path); !s.ok())
+    if (absl::Status s = binder.ApplyFile(config_path); !s.ok()) {
       return Fail(std::string(s.message()));
+    }
   }
-  if (absl::Status s = config.Finish(); !s.ok()) return Fail(std::string(s.message()));
+  if (absl::Status s = config.Finish(); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
   if (vkey_cmd->parsed()) {
     auto vkey = AuditVerifierKey(config);
-    if (!vkey.ok()) return Fail(std::string(vkey.status().message()));
+    if (!vkey.ok()) {
+      return Fail(std::string(vkey.status().message()));
+    }
     std::cout << *vkey << "\n";
     return 0;
   }
-  if (check_cmd->parsed()) return RunCheck(config, check_json);
+  if (check_cmd->parsed()) {
+    return RunCheck(config, check_json);
+  }
   if (absl::Status s = poc::SetupLogging("poc-relay", config.log_json, config.log_level); !s.ok()) {
     return Fail(std::string(s.message()));
   }
 
   poc::SystemClock clock;
   auto relay = poc::RelayServer::Start(config, &clock);
-  if (!relay.ok()) return Fail(std::string(relay.status().message()));
+  if (!relay.ok()) {
+    return Fail(std::string(relay.status().message()));
+  }
   // The HTTP port file first: whoever waits for the gRPC port file then finds both.
   if (!config.http_port_file.empty()) {
     if (auto s =
@@ -147,13 +172,17 @@ int main(int argc, char** argv) {
   boost::asio::signal_set stop(io, SIGTERM, SIGINT);
   boost::asio::signal_set reload(io, SIGHUP);
   stop.async_wait([&](const boost::system::error_code& ec, int sig) {
-    if (ec) return;
+    if (ec) {
+      return;
+    }
     spdlog::info("signal {}: shutting down", sig);
     reload.cancel();
   });
   std::function<void()> wait_reload = [&] {
     reload.async_wait([&](const boost::system::error_code& ec, int) {
-      if (ec) return;
+      if (ec) {
+        return;
+      }
       (void)(*relay)->ReloadDirectory();
       wait_reload();
     });

@@ -102,15 +102,31 @@ absl::Status RelayServer::ReloadDirectory() {
 }
 
 void RelayServer::Shutdown(absl::Duration grace) {
-  if (stopped_.exchange(true)) return;
+  if (stopped_.exchange(true)) {
+    return;
+  }
   // Start() may have failed part way: stop only what was built.
-  if (http_) http_->Stop();
-  if (core_) core_->registry.CloseAll("the relay is shutting down");
-  if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  if (audit_) audit_->Stop();
-  if (store_) store_->Shutdown();
-  if (core_) core_->readers.join();
-  if (server_) spdlog::info("relay stopped");
+  if (http_) {
+    http_->Stop();
+  }
+  if (core_) {
+    core_->registry.CloseAll("the relay is shutting down");
+  }
+  if (server_) {
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  }
+  if (audit_) {
+    audit_->Stop();
+  }
+  if (store_) {
+    store_->Shutdown();
+  }
+  if (core_) {
+    core_->readers.join();
+  }
+  if (server_) {
+    spdlog::info("relay stopped");
+  }
 }
 
 RelayServer::~RelayServer() { Shutdown(); }

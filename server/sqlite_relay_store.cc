@@ -93,7 +93,9 @@ SqliteRelayStore::SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer,
 SqliteRelayStore::~SqliteRelayStore() { Shutdown(); }
 
 void SqliteRelayStore::Shutdown() {
-  if (committer_) committer_->Stop();
+  if (committer_) {
+    committer_->Stop();
+  }
 }
 
 void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
@@ -139,7 +141,9 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
         event.set_message_id(msg->id);
         event.set_message_hash(msg->hash);
         event.set_sender(msg->sender);
-        for (const auto& r : msg->recipients) event.add_recipients(r);
+        for (const auto& r : msg->recipients) {
+          event.add_recipients(r);
+        }
         event.set_in_reply_to(msg->in_reply_to);
         // The leaf goes last: once it is appended nothing else in this op can fail.
         const uint64_t index = leaves_->size();
@@ -183,12 +187,16 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
                             .Bind(2, rec->state)
                             .Bind(3, rec->message_id)
                             .Run());
-        if (db.Changes() == 0) return absl::OkStatus();  // answered before: nothing to do
+        if (db.Changes() == 0) {
+          return absl::OkStatus();  // answered before: nothing to do
+        }
         ASSIGN_OR_RETURN(SqliteStatement sender,
                          db.Prepare("SELECT sender, hash FROM messages WHERE id = ?"));
         sender.Bind(1, rec->message_id);
         ASSIGN_OR_RETURN(bool found, sender.Step());
-        if (!found) return absl::InternalError("queued message " + rec->message_id + " is missing");
+        if (!found) {
+          return absl::InternalError("queued message " + rec->message_id + " is missing");
+        }
         out->value.sender = sender.ColumnText(0);
         v1::AuditEvent event;
         event.set_type(v1::AUDIT_EVENT_DELIVERED);
@@ -239,7 +247,9 @@ void SqliteRelayStore::RecordRefusal(std::string state, uint64_t seq, std::strin
                                     "WHERE q.seq = ? AND q.state = ? AND q.kind = 1"));
         find.Bind(1, static_cast<int64_t>(seq)).Bind(2, state);
         ASSIGN_OR_RETURN(bool found, find.Step());
-        if (!found) return absl::OkStatus();
+        if (!found) {
+          return absl::OkStatus();
+        }
         v1::AuditEvent event;
         event.set_type(v1::AUDIT_EVENT_DELIVERY_REFUSED);
         *event.mutable_relay_time() = ToProto(relay_time);
@@ -297,7 +307,9 @@ absl::StatusOr<std::vector<QueueItem>> SqliteRelayStore::FetchQueue(const std::s
   std::vector<QueueItem> items;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+    if (!row) {
+      break;
+    }
     QueueItem item;
     item.seq = static_cast<uint64_t>(st.ColumnInt(0));
     item.kind = static_cast<QueueItem::Kind>(st.ColumnInt(1));
@@ -355,7 +367,9 @@ absl::StatusOr<std::vector<std::string>> SqliteRelayStore::Entries(uint64_t star
   out.reserve(count);
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+    if (!row) {
+      break;
+    }
     if (static_cast<uint64_t>(st.ColumnInt(0)) != start + out.size()) {
       return absl::DataLossError("audit leaf " + std::to_string(start + out.size()) +
                                  " is missing from the store");
@@ -374,7 +388,9 @@ absl::StatusOr<std::vector<std::string>> SqliteRelayStore::NodeHashes(int level,
   std::lock_guard<std::mutex> lock(reader_mu_);
   std::vector<merkle::NodeId> ids;
   ids.reserve(count);
-  for (uint64_t i = 0; i < count; ++i) ids.push_back(merkle::NodeId{level, index + i});
+  for (uint64_t i = 0; i < count; ++i) {
+    ids.push_back(merkle::NodeId{level, index + i});
+  }
   return reader_hashes_.Read(ids);
 }
 
@@ -388,7 +404,9 @@ absl::StatusOr<std::vector<uint64_t>> SqliteRelayStore::LeafIndexesOf(
   std::vector<uint64_t> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+    if (!row) {
+      break;
+    }
     out.push_back(static_cast<uint64_t>(st.ColumnInt(0)));
   }
   return out;
@@ -400,7 +418,9 @@ absl::StatusOr<std::optional<RelayStore::StoredCheckpoint>> SqliteRelayStore::La
       SqliteStatement st,
       reader_->Prepare("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1"));
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<StoredCheckpoint>();
+  if (!row) {
+    return std::optional<StoredCheckpoint>();
+  }
   return std::optional<StoredCheckpoint>(
       StoredCheckpoint{static_cast<uint64_t>(st.ColumnInt(0)), st.ColumnText(1)});
 }
@@ -428,7 +448,9 @@ absl::StatusOr<std::optional<std::string>> SqliteRelayStore::CheckpointAt(uint64
                    reader_->Prepare("SELECT note FROM checkpoints WHERE size = ?"));
   st.Bind(1, static_cast<int64_t>(size));
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<std::string>();
+  if (!row) {
+    return std::optional<std::string>();
+  }
   return std::optional<std::string>(st.ColumnText(0));
 }
 
@@ -458,7 +480,9 @@ absl::StatusOr<std::vector<std::string>> SqliteRelayStore::CosignaturesAt(uint64
   std::vector<std::string> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+    if (!row) {
+      break;
+    }
     out.push_back(st.ColumnText(0));
   }
   return out;

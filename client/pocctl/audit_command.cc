@@ -170,7 +170,9 @@ absl::Status RunCheckpoint(AuditTarget& target, CommandContext& ctx) {
   for (const NoteSignature& sig : opened.note.unverified) {
     std::string when;
     auto ts = CosignatureV1Timestamp(sig.signature);
-    if (ts.ok()) when = FormatUtc(absl::FromUnixSeconds(static_cast<int64_t>(*ts)));
+    if (ts.ok()) {
+      when = FormatUtc(absl::FromUnixSeconds(static_cast<int64_t>(*ts)));
+    }
     const bool witness = absl::StartsWith(sig.name, kWitnessPrefix);
     // The States' witness keys are in the relay-signed directory, which pocd holds but does
     // not expose to pocctl yet, so cosignatures are shown but not checked.
@@ -259,12 +261,13 @@ absl::Status RunProve(const AuditOptions& o, AuditTarget& target, CommandContext
     const bool ok = s.ok() && parsed && e.message_id() == o.id;
     all_ok = all_ok && ok;
     std::string verdict = ok ? "verified" : "FAILED";
-    if (!s.ok())
+    if (!s.ok()) {
       absl::StrAppend(&verdict, ": ", std::string(s.message()));
-    else if (!parsed)
+    } else if (!parsed) {
       absl::StrAppend(&verdict, ": not a poc.v1.AuditEvent");
-    else if (!ok)
+    } else if (!ok) {
       absl::StrAppend(&verdict, ": the event names message ", e.message_id());
+    }
     const std::string recipient = e.state().empty() ? JoinList(e.recipients()) : e.state();
     const std::string time = FormatDetailTime(e.relay_time());
     table.AddRow({absl::StrCat(p.leaf_index()), EventTypeWord(e.type()), e.sender(), recipient,
@@ -288,7 +291,9 @@ absl::Status RunProve(const AuditOptions& o, AuditTarget& target, CommandContext
               << cp.size << ", root " << HexHash(cp.root_hash).substr(0, 16) << "…):\n"
               << table.Render();
   }
-  if (!all_ok) return Failure("an inclusion proof of message " + o.id + " does not verify");
+  if (!all_ok) {
+    return Failure("an inclusion proof of message " + o.id + " does not verify");
+  }
   return absl::OkStatus();
 }
 
@@ -307,8 +312,12 @@ absl::Status RunVerify(AuditTarget& target, CommandContext& ctx, std::ostream& e
       err_is_tty && !ctx.json() ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
   auto progress = [&](uint64_t done, uint64_t total) {
     const auto now = std::chrono::steady_clock::now();
-    if (now - last < every && done != total) return;
-    if (done == total && !printed) return;  // short runs stay quiet
+    if (now - last < every && done != total) {
+      return;
+    }
+    if (done == total && !printed) {
+      return;  // short runs stay quiet
+    }
     last = now;
     const double secs = std::chrono::duration<double>(now - started).count();
     const std::string line = absl::StrCat(
@@ -322,7 +331,9 @@ absl::Status RunVerify(AuditTarget& target, CommandContext& ctx, std::ostream& e
     printed = true;
   };
   ASSIGN_OR_RETURN(VerifyOutcome outcome, VerifyLog(*target.source, cp, seen, progress));
-  if (printed && err_is_tty && !ctx.json()) err << "\n";
+  if (printed && err_is_tty && !ctx.json()) {
+    err << "\n";
+  }
   problems.insert(problems.end(), outcome.problems.begin(), outcome.problems.end());
   const double rate = outcome.seconds > 0 ? static_cast<double>(cp.size) / outcome.seconds : 0;
   if (ctx.json()) {
@@ -331,7 +342,9 @@ absl::Status RunVerify(AuditTarget& target, CommandContext& ctx, std::ostream& e
               {"first_bad_index", nullptr},   {"first_unparsable_index", nullptr},
               {"problems", problems},         {"seconds", outcome.seconds},
               {"entries_per_second", rate},   {"source", target.source->Name()}};
-    if (outcome.first_bad_index) j["first_bad_index"] = *outcome.first_bad_index;
+    if (outcome.first_bad_index) {
+      j["first_bad_index"] = *outcome.first_bad_index;
+    }
     if (outcome.first_unparsable_index) {
       j["first_unparsable_index"] = *outcome.first_unparsable_index;
     }
@@ -345,7 +358,9 @@ absl::Status RunVerify(AuditTarget& target, CommandContext& ctx, std::ostream& e
   } else {
     ctx.out() << "FAILED: the audit log " << cp.origin << " of size " << cp.size
               << " does not verify:\n";
-    for (const std::string& p : problems) ctx.out() << "  - " << p << "\n";
+    for (const std::string& p : problems) {
+      ctx.out() << "  - " << p << "\n";
+    }
   }
   if (!problems.empty()) {
     std::string summary = outcome.first_bad_index
@@ -388,7 +403,9 @@ CLI::App* AddAuditCommand(CLI::App& app, AuditOptions* o) {
   o->prove->add_option("id", o->id, "The message's full id")->required();
   o->verify = cmd->add_subcommand(
       "verify", "Read every entry, recompute the root and name the first bad entry, if any");
-  for (CLI::App* sub : {o->checkpoint, o->prove, o->verify}) sub->fallthrough();
+  for (CLI::App* sub : {o->checkpoint, o->prove, o->verify}) {
+    sub->fallthrough();
+  }
   cmd->footer(
       "Examples:\n"
       "  pocctl --node /var/lib/poc/node audit checkpoint\n"
@@ -402,8 +419,12 @@ CLI::App* AddAuditCommand(CLI::App& app, AuditOptions* o) {
 absl::Status RunAudit(const AuditOptions& o, CommandContext& ctx, std::ostream& err,
                       bool err_is_tty) {
   ASSIGN_OR_RETURN(AuditTarget target, OpenTarget(o, ctx));
-  if (o.checkpoint->parsed()) return RunCheckpoint(target, ctx);
-  if (o.prove->parsed()) return RunProve(o, target, ctx);
+  if (o.checkpoint->parsed()) {
+    return RunCheckpoint(target, ctx);
+  }
+  if (o.prove->parsed()) {
+    return RunProve(o, target, ctx);
+  }
   return RunVerify(target, ctx, err, err_is_tty);
 }
 

@@ -17,7 +17,9 @@ using nlohmann::json;
 
 absl::StatusOr<json> ReadState(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return json::object();
+  if (!std::filesystem::exists(path, ec)) {
+    return json::object();
+  }
   ASSIGN_OR_RETURN(const std::string text, ReadFile(path));
   json state = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (state.is_discarded() || !state.is_object() ||
@@ -33,7 +35,9 @@ absl::StatusOr<json> ReadState(const std::string& path) {
 
 std::string DefaultSeenPath() {
   const char* xdg = std::getenv("XDG_STATE_HOME");
-  if (xdg != nullptr && *xdg != '\0') return std::string(xdg) + "/pocctl/audit-seen.json";
+  if (xdg != nullptr && *xdg != '\0') {
+    return std::string(xdg) + "/pocctl/audit-seen.json";
+  }
   const char* home = std::getenv("HOME");
   return std::string(home != nullptr ? home : ".") + "/.local/state/pocctl/audit-seen.json";
 }
@@ -42,21 +46,27 @@ absl::StatusOr<std::vector<SeenCheckpoint>> LoadSeen(const std::string& path,
                                                      const std::string& origin) {
   ASSIGN_OR_RETURN(const json state, ReadState(path));
   std::vector<SeenCheckpoint> out;
-  if (!state.contains("logs") || !state["logs"].contains(origin)) return out;
+  if (!state.contains("logs") || !state["logs"].contains(origin)) {
+    return out;
+  }
   const json& list = state["logs"][origin];
   auto bad = [&] {
     return absl::InvalidArgumentError(path + ": the checkpoints of '" + origin +
                                       "' are malformed; move the file away or pass another "
                                       "--state FILE");
   };
-  if (!list.is_array()) return bad();
+  if (!list.is_array()) {
+    return bad();
+  }
   for (const json& item : list) {
     if (!item.is_object() || !item.contains("size") || !item["size"].is_number_unsigned() ||
         !item.contains("root") || !item["root"].is_string()) {
       return bad();
     }
     auto root = Base64Decode(item["root"].get<std::string>());
-    if (!root.ok() || root->size() != 32) return bad();
+    if (!root.ok() || root->size() != 32) {
+      return bad();
+    }
     out.push_back(SeenCheckpoint{item["size"].get<uint64_t>(), *std::move(root)});
   }
   return out;
@@ -68,10 +78,14 @@ absl::Status RecordSeen(const std::string& path, const Checkpoint& cp) {
   const bool known = std::any_of(seen.begin(), seen.end(), [&](const SeenCheckpoint& s) {
     return s.size == cp.size && s.root_hash == cp.root_hash;
   });
-  if (!known) seen.push_back(SeenCheckpoint{cp.size, cp.root_hash});
+  if (!known) {
+    seen.push_back(SeenCheckpoint{cp.size, cp.root_hash});
+  }
   std::sort(seen.begin(), seen.end(),
             [](const SeenCheckpoint& a, const SeenCheckpoint& b) { return a.size > b.size; });
-  if (seen.size() > kMaxSeenCheckpoints) seen.resize(kMaxSeenCheckpoints);
+  if (seen.size() > kMaxSeenCheckpoints) {
+    seen.resize(kMaxSeenCheckpoints);
+  }
   json list = json::array();
   for (const SeenCheckpoint& s : seen) {
     list.push_back({{"size", s.size}, {"root", Base64Encode(s.root_hash)}});
@@ -80,7 +94,9 @@ absl::Status RecordSeen(const std::string& path, const Checkpoint& cp) {
 
   std::error_code ec;
   const std::filesystem::path p(path);
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  if (p.has_parent_path()) {
+    std::filesystem::create_directories(p.parent_path(), ec);
+  }
   const std::string tmp = path + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);
@@ -93,8 +109,9 @@ absl::Status RecordSeen(const std::string& path, const Checkpoint& cp) {
     }
   }
   std::filesystem::rename(tmp, path, ec);
-  if (ec)
+  if (ec) {
     return absl::UnavailableError(path + ": cannot replace the audit state file: " + ec.message());
+  }
   return absl::OkStatus();
 }
 

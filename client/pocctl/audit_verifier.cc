@@ -47,7 +47,9 @@ class Locator {
   // reason when that cannot be told.
   absl::StatusOr<std::optional<uint64_t>> Locate(std::string* why_not) {
     absl::StatusOr<std::optional<uint64_t>> by_proofs = ByConsistencyProofs();
-    if (!absl::IsUnimplemented(by_proofs.status())) return by_proofs;
+    if (!absl::IsUnimplemented(by_proofs.status())) {
+      return by_proofs;
+    }
     return ByLeafTiles(why_not);
   }
 
@@ -57,7 +59,9 @@ class Locator {
   // Leaves [0, m) are those the relay committed to iff the prefix root verifies against the
   // signed root with the relay's consistency proof from m.
   absl::StatusOr<bool> PrefixIsBad(uint64_t m, const Hash32& prefix_root) {
-    if (m == cp_.size) return ToString(prefix_root) != cp_.root_hash;
+    if (m == cp_.size) {
+      return ToString(prefix_root) != cp_.root_hash;
+    }
     ASSIGN_OR_RETURN(const std::vector<std::string> proof, source_.ConsistencyProof(m, cp_.size));
     absl::Status s =
         merkle::VerifyConsistency(m, cp_.size, proof, ToString(prefix_root), cp_.root_hash);
@@ -77,11 +81,14 @@ class Locator {
     EntryPage page;
     RETURN_IF_ERROR(source_.FetchEntries(from, to - from, cp_.size, &page));
     std::vector<Hash32> leaves(page.entries.size());
-    for (size_t i = 0; i < leaves.size(); ++i) hasher_.LeafHash(page.entries[i], &leaves[i]);
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      hasher_.LeafHash(page.entries[i], &leaves[i]);
+    }
     ASSIGN_OR_RETURN(const uint64_t m, FirstBad(from, to, [&](uint64_t m) -> absl::StatusOr<bool> {
                        CompactRange range = snapshots_[k - 1];
-                       for (uint64_t i = from; i < m; ++i)
+                       for (uint64_t i = from; i < m; ++i) {
                          range.AppendLeafHash(leaves[i - from], hasher_);
+                       }
                        return PrefixIsBad(m, range.Root(hasher_));
                      }));
     return std::optional<uint64_t>(m - 1);
@@ -98,7 +105,9 @@ class Locator {
     for (uint64_t k = 1; k <= pages; ++k) {
       const uint64_t from = Boundary(k - 1);
       RETURN_IF_ERROR(source_.LeafHashes(from, Boundary(k) - from, cp_.size, &tile));
-      for (const Hash32& h : tile) tree.AppendLeafHash(h, hasher_);
+      for (const Hash32& h : tile) {
+        tree.AppendLeafHash(h, hasher_);
+      }
       if (!first_bad_page && tree.Root(hasher_) != snapshots_[k].Root(hasher_)) {
         first_bad_page = k;
         bad_page_tile = tile;
@@ -120,7 +129,9 @@ class Locator {
     for (size_t i = 0; i < page.entries.size(); ++i) {
       Hash32 leaf;
       hasher_.LeafHash(page.entries[i], &leaf);
-      if (leaf != bad_page_tile[i]) return std::optional<uint64_t>(from + i);
+      if (leaf != bad_page_tile[i]) {
+        return std::optional<uint64_t>(from + i);
+      }
     }
     *why_not = "the entries changed between two reads";
     return std::optional<uint64_t>();
@@ -146,7 +157,9 @@ absl::StatusOr<VerifyOutcome> VerifyLog(AuditSource& source, const Checkpoint& c
   // Roots to check on the way, by size.
   std::vector<SeenCheckpoint> checks;
   for (const SeenCheckpoint& s : seen) {
-    if (s.size > 0 && s.size < cp.size) checks.push_back(s);
+    if (s.size > 0 && s.size < cp.size) {
+      checks.push_back(s);
+    }
   }
   std::sort(checks.begin(), checks.end(),
             [](const SeenCheckpoint& a, const SeenCheckpoint& b) { return a.size < b.size; });
@@ -162,12 +175,16 @@ absl::StatusOr<VerifyOutcome> VerifyLog(AuditSource& source, const Checkpoint& c
   EntryStream stream(&source, 0, cp.size, cp.size);
   while (true) {
     ASSIGN_OR_RETURN(const EntryPage* page, stream.Next());
-    if (page == nullptr) break;
+    if (page == nullptr) {
+      break;
+    }
     snapshots.push_back(range);
     for (const std::string_view data : page->entries) {
       const uint64_t index = range.size();
       if (!event.ParseFromArray(data.data(), static_cast<int>(data.size()))) {
-        if (!out.first_unparsable_index) out.first_unparsable_index = index;
+        if (!out.first_unparsable_index) {
+          out.first_unparsable_index = index;
+        }
         ++out.unparsable;
       }
       hasher.LeafHash(data, &leaf);
@@ -182,7 +199,9 @@ absl::StatusOr<VerifyOutcome> VerifyLog(AuditSource& source, const Checkpoint& c
         }
       }
     }
-    if (progress) progress(range.size(), cp.size);
+    if (progress) {
+      progress(range.size(), cp.size);
+    }
   }
   snapshots.push_back(range);
   if (range.size() != cp.size) {
@@ -240,8 +259,12 @@ absl::StatusOr<std::vector<std::string>> CheckAgainstSeen(AuditSource& source, c
   if (largest_smaller != nullptr) {
     absl::StatusOr<std::vector<std::string>> proof =
         source.ConsistencyProof(largest_smaller->size, cp.size);
-    if (absl::IsUnimplemented(proof.status())) return problems;  // VerifyLog recomputes it
-    if (!proof.ok()) return proof.status();
+    if (absl::IsUnimplemented(proof.status())) {
+      return problems;  // VerifyLog recomputes it
+    }
+    if (!proof.ok()) {
+      return proof.status();
+    }
     absl::Status s = merkle::VerifyConsistency(largest_smaller->size, cp.size, *proof,
                                                largest_smaller->root_hash, cp.root_hash);
     if (!s.ok()) {

@@ -13,7 +13,9 @@ EntryStream::EntryStream(AuditSource* source, uint64_t start, uint64_t end, uint
       pages_(start >= end ? 0 : (end - 1) / page_size_ - start / page_size_ + 1),
       window_(2 * static_cast<uint64_t>(std::max(1, source->Parallelism()))) {
   const uint64_t threads = std::min<uint64_t>(pages_, std::max(1, source->Parallelism()));
-  for (uint64_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  for (uint64_t i = 0; i < threads; ++i) {
+    workers_.emplace_back([this] { Work(); });
+  }
 }
 
 EntryStream::~EntryStream() {
@@ -22,7 +24,9 @@ EntryStream::~EntryStream() {
     stop_ = true;
   }
   changed_.notify_all();
-  for (std::thread& t : workers_) t.join();
+  for (std::thread& t : workers_) {
+    t.join();
+  }
 }
 
 void EntryStream::Work() {
@@ -32,7 +36,9 @@ void EntryStream::Work() {
     changed_.wait(lock, [this] {
       return stop_ || next_fetch_ >= pages_ || next_fetch_ < next_consume_ + window_;
     });
-    if (stop_ || next_fetch_ >= pages_) return;
+    if (stop_ || next_fetch_ >= pages_) {
+      return;
+    }
     const uint64_t k = next_fetch_++;
     std::unique_ptr<EntryPage> page;
     if (!free_.empty()) {
@@ -53,8 +59,12 @@ void EntryStream::Work() {
 
 absl::StatusOr<const EntryPage*> EntryStream::Next() {
   std::unique_lock<std::mutex> lock(mu_);
-  if (current_ != nullptr) free_.push_back(std::move(current_));
-  if (next_consume_ >= pages_) return nullptr;
+  if (current_ != nullptr) {
+    free_.push_back(std::move(current_));
+  }
+  if (next_consume_ >= pages_) {
+    return nullptr;
+  }
   changed_.wait(lock, [this] { return ready_.count(next_consume_) > 0; });
   auto it = ready_.find(next_consume_);
   Slot slot = std::move(it->second);
@@ -65,7 +75,9 @@ absl::StatusOr<const EntryPage*> EntryStream::Next() {
     next_consume_ = pages_;
   }
   changed_.notify_all();
-  if (!slot.status.ok()) return slot.status;
+  if (!slot.status.ok()) {
+    return slot.status;
+  }
   current_ = std::move(slot.page);
   return current_.get();
 }

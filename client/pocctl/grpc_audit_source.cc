@@ -46,7 +46,9 @@ absl::StatusOr<CheckpointAnswer> GrpcAuditSource::LatestCheckpoint(bool fresh) {
   request.set_fresh(fresh);
   v1::GetCheckpointResponse response;
   grpc::Status s = stub_->GetCheckpoint(&ctx, request, &response);
-  if (!s.ok()) return Failed("getting the checkpoint", s);
+  if (!s.ok()) {
+    return Failed("getting the checkpoint", s);
+  }
   return CheckpointAnswer{response.note(), response.verifier_key()};
 }
 
@@ -69,7 +71,9 @@ absl::Status GrpcAuditSource::FetchEntries(uint64_t start, uint64_t count, uint6
   }
   page->start = start;
   page->entries.clear();
-  for (const std::string& e : page->response.entries()) page->entries.emplace_back(e);
+  for (const std::string& e : page->response.entries()) {
+    page->entries.emplace_back(e);
+  }
   return absl::OkStatus();
 }
 
@@ -82,7 +86,9 @@ absl::StatusOr<std::vector<std::string>> GrpcAuditSource::ConsistencyProof(uint6
   request.set_second(second);
   v1::GetConsistencyProofResponse response;
   grpc::Status s = stub_->GetConsistencyProof(&ctx, request, &response);
-  if (!s.ok()) return Failed(absl::StrCat("getting a consistency proof ", first, "→", second), s);
+  if (!s.ok()) {
+    return Failed(absl::StrCat("getting a consistency proof ", first, "→", second), s);
+  }
   return std::vector<std::string>(response.hashes().begin(), response.hashes().end());
 }
 
@@ -100,7 +106,9 @@ absl::StatusOr<v1::GetInclusionProofResponse> GrpcAuditSource::InclusionProofs(
   request.set_tree_size(tree_size);
   v1::GetInclusionProofResponse response;
   grpc::Status s = stub_->GetInclusionProof(&ctx, request, &response);
-  if (!s.ok()) return Failed("getting inclusion proofs of message " + message_id, s);
+  if (!s.ok()) {
+    return Failed("getting inclusion proofs of message " + message_id, s);
+  }
   return response;
 }
 

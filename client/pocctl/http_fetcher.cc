@@ -57,7 +57,9 @@ absl::StatusOr<std::unique_ptr<HttpFetcher>> HttpFetcher::Create(
   const size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   std::string prefix(slash == std::string_view::npos ? "" : rest.substr(slash));
-  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  while (!prefix.empty() && prefix.back() == '/') {
+    prefix.pop_back();
+  }
   std::string host(authority), port = "80";
   if (!authority.empty() && authority.front() == '[') {
     const size_t close = authority.find(']');
@@ -89,7 +91,9 @@ absl::StatusOr<std::string> HttpFetcher::Get(std::string_view path) {
   const std::string target = absl::StrCat(prefix_, "/", std::string(path));
   bool retry = false;
   auto body = GetOnce(target, &retry);
-  if (!body.ok() && retry) body = GetOnce(target, &retry);
+  if (!body.ok() && retry) {
+    body = GetOnce(target, &retry);
+  }
   return body;
 }
 
@@ -107,10 +111,14 @@ absl::StatusOr<std::string> HttpFetcher::GetOnce(const std::string& target, bool
     conn_ = std::make_unique<Connection>();
     tcp::resolver resolver(conn_->io);
     auto endpoints = resolver.resolve(host_, port_, ec);
-    if (ec) return unreachable("resolve " + host_, ec);
+    if (ec) {
+      return unreachable("resolve " + host_, ec);
+    }
     conn_->stream.expires_after(timeout_);
     conn_->stream.connect(endpoints, ec);
-    if (ec) return unreachable("connect", ec);
+    if (ec) {
+      return unreachable("connect", ec);
+    }
   }
   bhttp::request<bhttp::empty_body> request(bhttp::verb::get, target, 11);
   request.set(bhttp::field::host, host_);
@@ -131,7 +139,9 @@ absl::StatusOr<std::string> HttpFetcher::GetOnce(const std::string& target, bool
     return unreachable("read response", ec);
   }
   bhttp::response<bhttp::string_body> response = parser.release();
-  if (!response.keep_alive()) conn_.reset();
+  if (!response.keep_alive()) {
+    conn_.reset();
+  }
   if (response.result() == bhttp::status::not_found) {
     return absl::NotFoundError(absl::StrCat(url, ": 404 Not Found"));
   }

@@ -48,8 +48,12 @@ CLI::Validator DurationCheck() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
         auto d = ParseDuration(text);
-        if (!d.ok()) return std::string(d.status().message());
-        if (*d <= absl::ZeroDuration()) return "the timeout must be longer than 0s";
+        if (!d.ok()) {
+          return std::string(d.status().message());
+        }
+        if (*d <= absl::ZeroDuration()) {
+          return "the timeout must be longer than 0s";
+        }
         return "";
       },
       "DURATION");
@@ -71,7 +75,9 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
       ->check(DurationCheck())
       ->capture_default_str();
   std::vector<std::string> languages;
-  for (std::string_view l : kUnLanguages) languages.emplace_back(l);
+  for (std::string_view l : kUnLanguages) {
+    languages.emplace_back(l);
+  }
   app.add_option("--lang", global.lang,
                  "Language of labels: ar, zh, en, fr, ru or es (only en exists yet; others "
                  "fall back to en)")
@@ -132,7 +138,9 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
   if (!status.ok()) {
     *env.err << "pocctl: " << status.message() << "\n";
     // pocctl audit tells a log that failed verification (1) from a check it could not make (2).
-    if (audit_cmd->parsed() && !IsVerificationFailure(status)) return 2;
+    if (audit_cmd->parsed() && !IsVerificationFailure(status)) {
+      return 2;
+    }
     return 1;
   }
   return 0;

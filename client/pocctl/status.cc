@@ -44,7 +44,9 @@ std::string FormatStatus(const v1::StatusResponse& s, const Labels& l) {
   std::string witness = "no checkpoint verified yet";
   if (w.checkpoint_size() != 0) {
     witness = absl::StrCat("checkpoint of size ", w.checkpoint_size(), " verified");
-    if (w.has_verified_at()) absl::StrAppend(&witness, " at ", FormatDetailTime(w.verified_at()));
+    if (w.has_verified_at()) {
+      absl::StrAppend(&witness, " at ", FormatDetailTime(w.verified_at()));
+    }
   }
   absl::StrAppend(&witness, "; ", w.inclusions_verified(), " messages proven in the log; ",
                   w.alarms_size() == 0 ? "no alarms" : absl::StrCat(w.alarms_size(), " alarms"));
@@ -60,7 +62,9 @@ std::string FormatStatus(const v1::StatusResponse& s, const Labels& l) {
 absl::Status RunStatus(CommandContext& ctx) {
   ASSIGN_OR_RETURN(ControlClient * client, ctx.Client());
   ASSIGN_OR_RETURN(const v1::StatusResponse response, client->Status(v1::StatusRequest()));
-  if (ctx.json()) return PrintJson(response, ctx.out());
+  if (ctx.json()) {
+    return PrintJson(response, ctx.out());
+  }
   ctx.out() << FormatStatus(response, LabelsFor(ctx.global().lang));
   return absl::OkStatus();
 }

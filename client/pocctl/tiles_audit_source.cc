@@ -44,7 +44,9 @@ absl::StatusOr<CheckpointAnswer> TilesAuditSource::LatestCheckpoint(bool /*fresh
         absl::StrCat(std::string(note.status().message()),
                      "; is the URL the log's prefix (the folder holding checkpoint and tile/)?"));
   }
-  if (!note.ok()) return note.status();
+  if (!note.ok()) {
+    return note.status();
+  }
   return CheckpointAnswer{*std::move(note), ""};
 }
 

@@ -11,7 +11,9 @@ namespace {
 std::string TilePath(std::string_view kind, uint64_t n, uint64_t tree_size) {
   std::string path = absl::StrCat("tile/", std::string(kind), "/", TileIndexPath(n));
   const uint64_t first = n * kTilesWidth;
-  if (tree_size - first < kTilesWidth) absl::StrAppend(&path, ".p/", tree_size - first);
+  if (tree_size - first < kTilesWidth) {
+    absl::StrAppend(&path, ".p/", tree_size - first);
+  }
   return path;
 }
 
@@ -75,8 +77,9 @@ absl::Status ParseHashTile(std::string_view body, uint64_t expected,
                                                    expected * 32, " of ", expected, " hashes"));
   }
   hashes->resize(expected);
-  for (uint64_t i = 0; i < expected; ++i)
+  for (uint64_t i = 0; i < expected; ++i) {
     std::memcpy((*hashes)[i].data(), body.data() + 32 * i, 32);
+  }
   return absl::OkStatus();
 }
 

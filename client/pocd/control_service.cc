@@ -42,7 +42,9 @@ grpc::Status ControlService::SignStoreSubmit(
     return ToGrpcStatus(s);
   }
   if (before_submit) {
-    if (absl::Status s = before_submit(message.id()); !s.ok()) return ToGrpcStatus(s);
+    if (absl::Status s = before_submit(message.id()); !s.ok()) {
+      return ToGrpcStatus(s);
+    }
   }
   spdlog::info("signed {} ({}) to {}", message.id(), v1::MessageType_Name(message.kind()),
                message.recipients_size() == 1
@@ -70,7 +72,9 @@ grpc::Status ControlService::Send(grpc::ServerContext*, const v1::SendRequest* r
 
 absl::StatusOr<v1::ShowResponse> ControlService::Incoming(const std::string& id) {
   auto shown = store_->Show(id);
-  if (!shown.ok()) return shown.status();
+  if (!shown.ok()) {
+    return shown.status();
+  }
   if (shown->message().sender() == identity_.state) {
     return absl::FailedPreconditionError("message " + id +
                                          " was sent by this node; only received messages can "
@@ -82,7 +86,9 @@ absl::StatusOr<v1::ShowResponse> ControlService::Incoming(const std::string& id)
 grpc::Status ControlService::Reply(grpc::ServerContext*, const v1::ReplyRequest* request,
                                    v1::SendResponse* response) {
   auto original = Incoming(request->message_id());
-  if (!original.ok()) return ToGrpcStatus(original.status());
+  if (!original.ok()) {
+    return ToGrpcStatus(original.status());
+  }
   v1::Message message;
   message.add_recipients(original->message().sender());
   message.set_kind(v1::MESSAGE_TYPE_RESPONSE);
@@ -95,7 +101,9 @@ grpc::Status ControlService::Reply(grpc::ServerContext*, const v1::ReplyRequest*
 grpc::Status ControlService::Ack(grpc::ServerContext*, const v1::AckRequest* request,
                                  v1::SendResponse* response) {
   auto original = Incoming(request->message_id());
-  if (!original.ok()) return ToGrpcStatus(original.status());
+  if (!original.ok()) {
+    return ToGrpcStatus(original.status());
+  }
   const v1::Message& m = original->message();
   if (m.kind() == v1::MESSAGE_TYPE_ACKNOWLEDGEMENT || m.kind() == v1::MESSAGE_TYPE_RESPONSE) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
@@ -129,15 +137,21 @@ grpc::Status ControlService::List(grpc::ServerContext*, const v1::ListRequest* r
                                   v1::ListResponse* response) {
   const int limit = request->limit() == 0 ? kDefaultListLimit : static_cast<int>(request->limit());
   auto list = store_->List(request->folder(), request->unacknowledged_only(), limit);
-  if (!list.ok()) return ToGrpcStatus(list.status());
-  for (auto& s : *list) *response->add_messages() = std::move(s);
+  if (!list.ok()) {
+    return ToGrpcStatus(list.status());
+  }
+  for (auto& s : *list) {
+    *response->add_messages() = std::move(s);
+  }
   return grpc::Status::OK;
 }
 
 grpc::Status ControlService::Show(grpc::ServerContext*, const v1::ShowRequest* request,
                                   v1::ShowResponse* response) {
   auto shown = store_->Show(request->message_id());
-  if (!shown.ok()) return ToGrpcStatus(shown.status());
+  if (!shown.ok()) {
+    return ToGrpcStatus(shown.status());
+  }
   *response = *std::move(shown);
   return grpc::Status::OK;
 }
@@ -148,11 +162,15 @@ grpc::Status ControlService::Status(grpc::ServerContext*, const v1::StatusReques
   response->set_state(identity_.state);
   response->set_relay(identity_.relay);
   response->set_connected(link.connected);
-  if (link.connected) *response->mutable_connected_since() = ToProto(link.connected_since);
+  if (link.connected) {
+    *response->mutable_connected_since() = ToProto(link.connected_since);
+  }
   response->set_last_error(link.last_error);
   response->set_directory_version(directory_->version());
   auto counts = store_->CountMessages();
-  if (!counts.ok()) return ToGrpcStatus(counts.status());
+  if (!counts.ok()) {
+    return ToGrpcStatus(counts.status());
+  }
   response->set_outbox_queued(counts->outbox_queued);
   response->set_inbox_unacknowledged(counts->inbox_unacknowledged);
   response->set_inbox_total(counts->inbox_total);
@@ -160,16 +178,22 @@ grpc::Status ControlService::Status(grpc::ServerContext*, const v1::StatusReques
   response->set_software(identity_.software);
   v1::WitnessStatus* witness = response->mutable_witness();
   auto last = store_->LatestWitnessed();
-  if (!last.ok()) return ToGrpcStatus(last.status());
+  if (!last.ok()) {
+    return ToGrpcStatus(last.status());
+  }
   if (*last) {
     witness->set_checkpoint_size((*last)->size);
     *witness->mutable_verified_at() = ToProto((*last)->verified_at);
   }
   auto included = store_->CountInclusions("verified");
-  if (!included.ok()) return ToGrpcStatus(included.status());
+  if (!included.ok()) {
+    return ToGrpcStatus(included.status());
+  }
   witness->set_inclusions_verified(static_cast<uint32_t>(*included));
   auto alarms = store_->Alarms();
-  if (!alarms.ok()) return ToGrpcStatus(alarms.status());
+  if (!alarms.ok()) {
+    return ToGrpcStatus(alarms.status());
+  }
   for (const WitnessAlarm& a : *alarms) {
     v1::WitnessAlarm* out = witness->add_alarms();
     out->set_kind(a.kind);

@@ -23,11 +23,14 @@ namespace {
 absl::Status CheckCertificateState(const std::string& cert_path, const std::string& state) {
   ASSIGN_OR_RETURN(std::string pem, ReadFile(cert_path));
   auto uris = CertificateUris(pem);
-  if (!uris.ok())
+  if (!uris.ok()) {
     return absl::InvalidArgumentError(cert_path + ": " + std::string(uris.status().message()));
+  }
   const std::string want = "urn:poc:state:" + state;
   for (const auto& u : *uris) {
-    if (u == want) return absl::OkStatus();
+    if (u == want) {
+      return absl::OkStatus();
+    }
   }
   return absl::InvalidArgumentError(cert_path + ": certificate does not name " + want +
                                     "; issue one with `poc-pki node-cert --state " + state + "`");
@@ -36,7 +39,9 @@ absl::Status CheckCertificateState(const std::string& cert_path, const std::stri
 // Removes a socket file left by a node that did not stop cleanly; refuses if one is serving.
 absl::Status ClaimSocketPath(const std::string& path) {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0) return absl::OkStatus();
+  if (::lstat(path.c_str(), &st) != 0) {
+    return absl::OkStatus();
+  }
   if (!S_ISSOCK(st.st_mode)) {
     return absl::FailedPreconditionError(path +
                                          ": exists and is not a socket; remove it or set "
@@ -120,16 +125,26 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
 }
 
 void Node::Shutdown() {
-  if (stopped_) return;
+  if (stopped_) {
+    return;
+  }
   stopped_ = true;
   // Start() may have failed part way: stop only what was built.
   if (control_server_) {
     control_server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   }
-  if (witness_) witness_->Stop();
-  if (link_) link_->Stop();
-  if (!socket_path_.empty()) ::unlink(socket_path_.c_str());
-  if (control_server_) spdlog::info("node stopped");
+  if (witness_) {
+    witness_->Stop();
+  }
+  if (link_) {
+    link_->Stop();
+  }
+  if (!socket_path_.empty()) {
+    ::unlink(socket_path_.c_str());
+  }
+  if (control_server_) {
+    spdlog::info("node stopped");
+  }
 }
 
 Node::~Node() { Shutdown(); }

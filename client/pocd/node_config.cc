@@ -42,7 +42,9 @@ absl::Status NodeConfig::Finish() {
     return absl::InvalidArgumentError("state: '" + state +
                                       "' is not an ISO 3166-1 alpha-3 code (e.g. FRA, KEN)");
   }
-  if (relay.empty()) return absl::InvalidArgumentError("relay: not set; give host:port");
+  if (relay.empty()) {
+    return absl::InvalidArgumentError("relay: not set; give host:port");
+  }
   auto interval = ParseDuration(witness_interval_text);
   if (!interval.ok() || *interval < absl::Milliseconds(100)) {
     return absl::InvalidArgumentError("witness_interval: '" + witness_interval_text +

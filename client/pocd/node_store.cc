@@ -78,7 +78,9 @@ constexpr char kSummaryColumns[] =
     "5)";
 
 std::vector<std::string> SplitList(const std::string& s) {
-  if (s.empty()) return {};
+  if (s.empty()) {
+    return {};
+  }
   return absl::StrSplit(s, ',');
 }
 
@@ -87,15 +89,18 @@ v1::MessageSummary ReadSummary(const SqliteStatement& st) {
   s.set_id(st.ColumnText(0));
   const bool outgoing = st.ColumnInt(1) != 0;
   s.set_sender(st.ColumnText(2));
-  for (const auto& r : SplitList(st.ColumnText(3))) s.add_recipients(r);
+  for (const auto& r : SplitList(st.ColumnText(3))) {
+    s.add_recipients(r);
+  }
   s.set_kind(static_cast<v1::MessageType>(st.ColumnInt(4)));
   s.set_urgency(static_cast<v1::Urgency>(st.ColumnInt(5)));
   s.set_subject(st.ColumnText(6));
   s.set_drill(st.ColumnInt(7) != 0);
   s.set_in_reply_to(st.ColumnText(8));
   *s.mutable_created_at() = ToProto(absl::FromUnixMillis(st.ColumnInt(9)));
-  if (!st.ColumnIsNull(10))
+  if (!st.ColumnIsNull(10)) {
     *s.mutable_received_at() = ToProto(absl::FromUnixMillis(st.ColumnInt(10)));
+  }
   if (!st.ColumnIsNull(11)) {
     *s.mutable_acknowledged_at() = ToProto(absl::FromUnixMillis(st.ColumnInt(11)));
   }
@@ -147,7 +152,9 @@ absl::StatusOr<std::vector<OutboxEntry>> NodeStore::QueuedOutbox() {
   std::vector<OutboxEntry> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+    if (!row) {
+      break;
+    }
     OutboxEntry e;
     e.id = st.ColumnText(0);
     if (!e.envelope.ParseFromString(st.ColumnBlob(1))) {
@@ -263,7 +270,9 @@ absl::StatusOr<std::vector<v1::MessageSummary>> NodeStore::List(v1::Folder folde
   std::lock_guard<std::mutex> lock(mu_);
   std::string sql =
       std::string("SELECT ") + kSummaryColumns + " FROM messages m WHERE outgoing = ?";
-  if (unacked_only) sql += " AND acknowledged_at_ms IS NULL AND kind NOT IN (4, 5)";
+  if (unacked_only) {
+    sql += " AND acknowledged_at_ms IS NULL AND kind NOT IN (4, 5)";
+  }
   sql += " ORDER BY rowid DESC LIMIT ?";  // newest first, in the order stored here
   ASSIGN_OR_RETURN(SqliteStatement st, db_->Prepare(sql));
   st.Bind(1, static_cast<int64_t>(folder == v1::FOLDER_SENT ? 1 : 0))
@@ -271,7 +280,9 @@ absl::StatusOr<std::vector<v1::MessageSummary>> NodeStore::List(v1::Folder folde
   std::vector<v1::MessageSummary> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+    if (!row) {
+      break;
+    }
     out.push_back(ReadSummary(st));
   }
   return out;
@@ -285,7 +296,9 @@ absl::StatusOr<v1::ShowResponse> NodeStore::Show(const std::string& id) {
                                 ", envelope, audit_index, error FROM messages m WHERE id = ?"));
   st.Bind(1, id);
   ASSIGN_OR_RETURN(bool found, st.Step());
-  if (!found) return absl::NotFoundError("no message " + id + " on this node");
+  if (!found) {
+    return absl::NotFoundError("no message " + id + " on this node");
+  }
   *out.mutable_summary() = ReadSummary(st);
   v1::Envelope env;
   if (!env.ParseFromString(st.ColumnBlob(16)) ||
@@ -309,7 +322,9 @@ absl::StatusOr<v1::ShowResponse> NodeStore::Show(const std::string& id) {
     st2.Bind(1, id);
     ASSIGN_OR_RETURN(bool row, st2.Step());
     if (row) {
-      for (const auto& r : SplitList(st2.ColumnText(0))) progress[r].set_state(r);
+      for (const auto& r : SplitList(st2.ColumnText(0))) {
+        progress[r].set_state(r);
+      }
     }
     ASSIGN_OR_RETURN(
         SqliteStatement rs,
@@ -317,7 +332,9 @@ absl::StatusOr<v1::ShowResponse> NodeStore::Show(const std::string& id) {
     rs.Bind(1, id);
     while (true) {
       ASSIGN_OR_RETURN(bool r, rs.Step());
-      if (!r) break;
+      if (!r) {
+        break;
+      }
       auto& p = progress[rs.ColumnText(0)];
       p.set_state(rs.ColumnText(0));
       *p.mutable_delivered_at() = ToProto(absl::FromUnixMillis(rs.ColumnInt(1)));
@@ -325,9 +342,13 @@ absl::StatusOr<v1::ShowResponse> NodeStore::Show(const std::string& id) {
   }
   while (true) {
     ASSIGN_OR_RETURN(bool r, replies.Step());
-    if (!r) break;
+    if (!r) {
+      break;
+    }
     out.add_replies(replies.ColumnText(0));
-    if (!outgoing) continue;
+    if (!outgoing) {
+      continue;
+    }
     auto& p = progress[replies.ColumnText(1)];
     p.set_state(replies.ColumnText(1));
     const auto kind = static_cast<v1::MessageType>(replies.ColumnInt(2));
@@ -340,7 +361,9 @@ absl::StatusOr<v1::ShowResponse> NodeStore::Show(const std::string& id) {
       p.set_response_id(replies.ColumnText(0));
     }
   }
-  for (auto& [state, p] : progress) *out.add_progress() = std::move(p);
+  for (auto& [state, p] : progress) {
+    *out.add_progress() = std::move(p);
+  }
   return out;
 }
 
@@ -375,7 +398,9 @@ absl::StatusOr<std::optional<std::string>> NodeStore::GetValue(const std::string
   ASSIGN_OR_RETURN(SqliteStatement st, db_->Prepare("SELECT value FROM kv WHERE key = ?"));
   st.Bind(1, key);
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<std::string>();
+  if (!row) {
+    return std::optional<std::string>();
+  }
   return std::optional<std::string>(st.ColumnBlob(0));
 }
 

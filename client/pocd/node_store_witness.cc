@@ -22,7 +22,9 @@ absl::StatusOr<std::optional<WitnessedCheckpoint>> NodeStore::LatestWitnessed() 
                    db_->Prepare("SELECT size, root, note, verified_at_ms FROM witnessed "
                                 "ORDER BY size DESC LIMIT 1"));
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<WitnessedCheckpoint>();
+  if (!row) {
+    return std::optional<WitnessedCheckpoint>();
+  }
   return std::optional<WitnessedCheckpoint>(ReadWitnessed(st));
 }
 
@@ -33,7 +35,9 @@ absl::StatusOr<std::optional<WitnessedCheckpoint>> NodeStore::WitnessedAt(uint64
                                 "WHERE size = ?"));
   st.Bind(1, static_cast<int64_t>(size));
   ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<WitnessedCheckpoint>();
+  if (!row) {
+    return std::optional<WitnessedCheckpoint>();
+  }
   return std::optional<WitnessedCheckpoint>(ReadWitnessed(st));
 }
 
@@ -78,7 +82,9 @@ absl::StatusOr<std::vector<WitnessAlarm>> NodeStore::Alarms() {
   std::vector<WitnessAlarm> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+    if (!row) {
+      break;
+    }
     WitnessAlarm a;
     a.id = st.ColumnInt(0);
     a.kind = st.ColumnText(1);
@@ -107,13 +113,19 @@ absl::StatusOr<std::vector<PendingInclusion>> NodeStore::PendingInclusions(uint6
   std::vector<PendingInclusion> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+    if (!row) {
+      break;
+    }
     PendingInclusion p;
     p.id = st.ColumnText(0);
     p.outgoing = st.ColumnInt(1) != 0;
-    if (!st.ColumnIsNull(2)) p.audit_index = static_cast<uint64_t>(st.ColumnInt(2));
+    if (!st.ColumnIsNull(2)) {
+      p.audit_index = static_cast<uint64_t>(st.ColumnInt(2));
+    }
     p.hash = st.ColumnBlob(3);
-    if (!st.ColumnIsNull(4)) p.stored_at = absl::FromUnixMillis(st.ColumnInt(4));
+    if (!st.ColumnIsNull(4)) {
+      p.stored_at = absl::FromUnixMillis(st.ColumnInt(4));
+    }
     out.push_back(std::move(p));
   }
   return out;

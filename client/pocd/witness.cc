@@ -38,7 +38,9 @@ std::string Short(const std::string& root) { return HexEncode(root).substr(0, 16
 
 std::string ProofText(const google::protobuf::RepeatedPtrField<std::string>& hashes) {
   std::string out;
-  for (const std::string& h : hashes) out += HexEncode(h) + "\n";
+  for (const std::string& h : hashes) {
+    out += HexEncode(h) + "\n";
+  }
   return out;
 }
 
@@ -76,7 +78,9 @@ void Witness::Stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
 }
 
 void Witness::Loop() {
@@ -86,7 +90,9 @@ void Witness::Loop() {
     absl::Status s = CheckOnce();
     const std::string error = s.ok() ? "" : s.ToString();
     if (error != last_error_) {
-      if (!s.ok()) spdlog::warn("witness: {} (will retry)", error);
+      if (!s.ok()) {
+        spdlog::warn("witness: {} (will retry)", error);
+      }
       last_error_ = error;
     }
     lock.lock();
@@ -138,9 +144,13 @@ absl::Status Witness::CheckOnce() {
   const std::vector<std::string> cosigners = CheckCosignatures(*opened, note);
   std::string cosigned_by;
   for (const std::string& s : cosigners) {
-    if (s != options_.state) cosigned_by += (cosigned_by.empty() ? " (cosigned by " : ", ") + s;
+    if (s != options_.state) {
+      cosigned_by += (cosigned_by.empty() ? " (cosigned by " : ", ") + s;
+    }
   }
-  if (!cosigned_by.empty()) cosigned_by += ")";
+  if (!cosigned_by.empty()) {
+    cosigned_by += ")";
+  }
 
   ASSIGN_OR_RETURN(std::optional<WitnessedCheckpoint> at, store_->WitnessedAt(cp.size));
   if (at && at->root != cp.root_hash) {
@@ -204,15 +214,25 @@ std::vector<std::string> Witness::CheckCosignatures(const OpenedCheckpoint& open
   const auto view = directory_->Get();
   for (const NoteSignature& sig : opened.note.unverified) {
     const std::string state = WitnessState(sig.name);
-    if (state.empty()) continue;
+    if (state.empty()) {
+      continue;
+    }
     const v1::StateEntry* entry = view ? view->FindState(state) : nullptr;
-    if (entry == nullptr) continue;  // not a State we know: ignored, as the spec asks
+    if (entry == nullptr) {
+      continue;  // not a State we know: ignored, as the spec asks
+    }
     for (const v1::SigningKey& k : entry->keys()) {
-      if (k.status() == v1::KEY_STATUS_REVOKED) continue;
+      if (k.status() == v1::KEY_STATUS_REVOKED) {
+        continue;
+      }
       auto key = Ed25519PublicKey::FromRaw(k.public_key());
-      if (!key.ok()) continue;
+      if (!key.ok()) {
+        continue;
+      }
       auto cosigner = CosignatureV1Verifier::Create(sig.name, *key);
-      if (!cosigner.ok() || cosigner->key_id() != sig.key_id) continue;
+      if (!cosigner.ok() || cosigner->key_id() != sig.key_id) {
+        continue;
+      }
       if (VerifyCosignatureV1(*cosigner, opened.note.text, sig).ok()) {
         states.push_back(state);
       } else {
@@ -273,12 +293,16 @@ absl::Status Witness::CheckInclusions(v1::Audit::Stub& stub, const Checkpoint& c
     std::string problem = s.ok() ? "" : "the relay answers: " + s.error_message();
     for (const v1::InclusionProof& proof : response.proofs()) {
       v1::AuditEvent event;
-      if (!event.ParseFromString(proof.leaf_data()) || event.message_id() != p.id) continue;
+      if (!event.ParseFromString(proof.leaf_data()) || event.message_id() != p.id) {
+        continue;
+      }
       const bool ours = p.outgoing ? (proof.leaf_index() == p.audit_index && IsLeafOfSent(event) &&
                                       event.message_hash() == p.hash)
                                    : (event.type() == v1::AUDIT_EVENT_DELIVERED &&
                                       event.state() == options_.state);
-      if (!ours) continue;
+      if (!ours) {
+        continue;
+      }
       std::vector<std::string> path(proof.hashes().begin(), proof.hashes().end());
       absl::Status v = merkle::VerifyInclusion(merkle::LeafHash(proof.leaf_data()),
                                                proof.leaf_index(), cp.size, path, cp.root_hash);
@@ -299,7 +323,9 @@ absl::Status Witness::CheckInclusions(v1::Audit::Stub& stub, const Checkpoint& c
                            : "no DELIVERED entry names " + options_.state;
     }
     // A received message's delivery may still be on its way to the relay's log.
-    if (!p.outgoing && clock_->Now() - p.stored_at < options_.inclusion_grace) continue;
+    if (!p.outgoing && clock_->Now() - p.stored_at < options_.inclusion_grace) {
+      continue;
+    }
     RETURN_IF_ERROR(store_->RecordInclusion(p.id, "missing", cp.size, std::nullopt, clock_->Now()));
     Raise("missing_inclusion", "missing_inclusion:" + p.id,
           std::string(p.outgoing ? "sent" : "received") + " message " + p.id +
@@ -319,7 +345,9 @@ void Witness::Raise(const std::string& kind, const std::string& conflict, const 
     return;
   }
   for (const WitnessAlarm& a : *known) {
-    if (a.conflict == conflict) return;
+    if (a.conflict == conflict) {
+      return;
+    }
   }
   const absl::Time now = clock_->Now();
   const std::string dir = options_.evidence_dir + "/" +
@@ -330,9 +358,13 @@ void Witness::Raise(const std::string& kind, const std::string& conflict, const 
   for (const auto& [name, content] : evidence) {
     std::ofstream out(dir + "/" + name, std::ios::binary);
     out << content;
-    if (!out) ec = std::make_error_code(std::errc::io_error);
+    if (!out) {
+      ec = std::make_error_code(std::errc::io_error);
+    }
   }
-  if (ec) spdlog::error("witness: cannot write the evidence to {}: {}", dir, ec.message());
+  if (ec) {
+    spdlog::error("witness: cannot write the evidence to {}: {}", dir, ec.message());
+  }
   WitnessAlarm alarm{0, kind, conflict, detail, dir, now};
   auto added = store_->RaiseAlarm(alarm);
   if (!added.ok()) {
@@ -350,7 +382,9 @@ void Witness::Raise(const std::string& kind, const std::string& conflict, const 
 }
 
 void Witness::RunHook(const std::string& json) const {
-  if (options_.alarm_command.empty()) return;
+  if (options_.alarm_command.empty()) {
+    return;
+  }
   // A socket pair rather than a pipe: send(MSG_NOSIGNAL) cannot kill pocd with SIGPIPE when the
   // hook exits without reading.
   int fds[2];
@@ -364,7 +398,9 @@ void Witness::RunHook(const std::string& json) const {
   posix_spawn_file_actions_addclose(&actions, fds[0]);
   posix_spawn_file_actions_addclose(&actions, fds[1]);
   std::vector<char*> argv;
-  for (const std::string& a : options_.alarm_command) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : options_.alarm_command) {
+    argv.push_back(const_cast<char*>(a.c_str()));
+  }
   argv.push_back(nullptr);
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
@@ -380,7 +416,9 @@ void Witness::RunHook(const std::string& json) const {
     size_t off = 0;
     while (off < text.size()) {
       const ssize_t n = ::send(fd, text.data() + off, text.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) break;
+      if (n <= 0) {
+        break;
+      }
       off += static_cast<size_t>(n);
     }
     ::shutdown(fd, SHUT_WR);

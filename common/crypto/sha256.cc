@@ -9,7 +9,9 @@ namespace {
 
 const EVP_MD* Digest() {
   static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (md == nullptr) std::abort();  // OpenSSL without SHA-256 cannot run this program
+  if (md == nullptr) {
+    std::abort();  // OpenSSL without SHA-256 cannot run this program
+  }
   return md;
 }
 
@@ -17,7 +19,9 @@ const EVP_MD* Digest() {
 class ThreadContext {
  public:
   ThreadContext() : ctx_(EVP_MD_CTX_new()) {
-    if (ctx_ == nullptr) std::abort();
+    if (ctx_ == nullptr) {
+      std::abort();
+    }
   }
   ~ThreadContext() { EVP_MD_CTX_free(ctx_); }
   ThreadContext(const ThreadContext&) = delete;
@@ -35,9 +39,13 @@ std::string Sha256(std::initializer_list<std::string_view> parts) {
   EVP_MD_CTX* ctx = context.get();
   std::string out(kSha256Size, '\0');
   // These calls fail only on allocation failure inside OpenSSL.
-  if (EVP_DigestInit_ex(ctx, Digest(), nullptr) != 1) std::abort();
+  if (EVP_DigestInit_ex(ctx, Digest(), nullptr) != 1) {
+    std::abort();
+  }
   for (std::string_view part : parts) {
-    if (EVP_DigestUpdate(ctx, part.data(), part.size()) != 1) std::abort();
+    if (EVP_DigestUpdate(ctx, part.data(), part.size()) != 1) {
+      std::abort();
+    }
   }
   if (EVP_DigestFinal_ex(ctx, reinterpret_cast<unsigned char*>(out.data()), nullptr) != 1) {
     std::abort();

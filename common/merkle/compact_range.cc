@@ -31,7 +31,9 @@ struct StreamHasher::Context {
 StreamHasher::StreamHasher() : ctx_(std::make_unique<Context>()) {
   ctx_->ctx = EVP_MD_CTX_new();
   ctx_->md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  if (ctx_->ctx == nullptr || ctx_->md == nullptr) std::abort();
+  if (ctx_->ctx == nullptr || ctx_->md == nullptr) {
+    std::abort();
+  }
 }
 
 StreamHasher::~StreamHasher() {
@@ -72,7 +74,9 @@ Hash32 CompactRange::Root(StreamHasher& hasher) const {
     return root;
   }
   root = stack_.back();
-  for (size_t i = stack_.size() - 1; i > 0; --i) hasher.NodeHash(stack_[i - 1], root, &root);
+  for (size_t i = stack_.size() - 1; i > 0; --i) {
+    hasher.NodeHash(stack_[i - 1], root, &root);
+  }
   return root;
 }
 

@@ -79,11 +79,17 @@ absl::Status SqliteDatabase::CheckIntegrity() {
   std::string problems;
   while (true) {
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
+    if (!row) {
+      break;
+    }
     const std::string line = st.ColumnText(0);
-    if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
+    if (line != "ok") {
+      problems += (problems.empty() ? "" : "; ") + line;
+    }
   }
-  if (!problems.empty()) return absl::DataLossError(path_ + ": damaged: " + problems);
+  if (!problems.empty()) {
+    return absl::DataLossError(path_ + ": damaged: " + problems);
+  }
   return absl::OkStatus();
 }
 
@@ -119,8 +125,12 @@ SqliteStatement& SqliteStatement::BindNull(int index) {
 
 absl::StatusOr<bool> SqliteStatement::Step() {
   const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
   return db_->Error("step");
 }
 
@@ -161,7 +171,9 @@ SqliteTransaction::SqliteTransaction(SqliteDatabase* db) : db_(db) {
 }
 
 SqliteTransaction::~SqliteTransaction() {
-  if (!done_) (void)db_->Exec("ROLLBACK");
+  if (!done_) {
+    (void)db_->Exec("ROLLBACK");
+  }
 }
 
 absl::Status SqliteTransaction::Commit() {

@@ -17,7 +17,9 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
-    if (err == ENOENT) return absl::NotFoundError(path + ": no such file");
+    if (err == ENOENT) {
+      return absl::NotFoundError(path + ": no such file");
+    }
     return absl::PermissionDeniedError(path + ": cannot read: " + std::strerror(err));
   }
   std::ostringstream ss;
@@ -38,7 +40,9 @@ absl::Status WriteNewFile(const std::string& path, const std::string& contents, 
   while (done < contents.size()) {
     const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) {
+        continue;
+      }
       const std::string why = std::strerror(errno);
       ::close(fd);
       return absl::InternalError(path + ": write failed: " + why);
@@ -59,7 +63,9 @@ absl::Status ReplaceFile(const std::string& path, const std::string& contents) {
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << contents;
-    if (!out.flush()) return absl::PermissionDeniedError(tmp + ": cannot write");
+    if (!out.flush()) {
+      return absl::PermissionDeniedError(tmp + ": cannot write");
+    }
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     return absl::PermissionDeniedError(path + ": cannot replace: " + std::strerror(errno));
@@ -70,7 +76,9 @@ absl::Status ReplaceFile(const std::string& path, const std::string& contents) {
 absl::Status CheckPrivateFileMode(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return absl::NotFoundError(path + ": no such file");
+    if (errno == ENOENT) {
+      return absl::NotFoundError(path + ": no such file");
+    }
     return absl::PermissionDeniedError(path + ": cannot stat: " + std::strerror(errno));
   }
   if ((st.st_mode & 077) != 0) {

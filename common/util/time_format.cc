@@ -30,14 +30,18 @@ std::string FormatRfc3339(absl::Time t) {
 
 absl::StatusOr<absl::Duration> ParseDuration(std::string_view text) {
   const std::string original(text);
-  if (text.empty()) return absl::InvalidArgumentError("empty duration");
+  if (text.empty()) {
+    return absl::InvalidArgumentError("empty duration");
+  }
   absl::Duration total = absl::ZeroDuration();
   while (!text.empty()) {
     size_t i = 0;
     int64_t n = 0;
     while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
       n = n * 10 + (text[i] - '0');
-      if (n > 1000000000) return absl::InvalidArgumentError("duration too large: " + original);
+      if (n > 1000000000) {
+        return absl::InvalidArgumentError("duration too large: " + original);
+      }
       ++i;
     }
     if (i == 0 || i == text.size()) {

@@ -18,7 +18,9 @@ class Checker {
   Checker(SqliteDatabase* db, AuditCheckReport* report) : db_(db), report_(report) {}
 
   void Problem(std::string line) {
-    if (report_->problems.size() < kMaxProblems) report_->problems.push_back(std::move(line));
+    if (report_->problems.size() < kMaxProblems) {
+      report_->problems.push_back(std::move(line));
+    }
   }
   void BadLeaf(uint64_t index, const std::string& why) {
     if (!report_->first_bad_leaf || index < *report_->first_bad_leaf) {
@@ -36,7 +38,9 @@ class Checker {
     uint64_t expected = 0;
     while (true) {
       ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
+      if (!row) {
+        break;
+      }
       const uint64_t index = static_cast<uint64_t>(st.ColumnInt(0));
       if (index != expected) {  // rows come in index order, so this is a gap
         BadLeaf(expected, "missing (deleted?); the next leaf present is " + std::to_string(index));
@@ -48,7 +52,9 @@ class Checker {
       } else if (merkle::LeafHash(st.ColumnBlob(1)) != st.ColumnBlob(2)) {
         BadLeaf(index, "its data does not hash to the stored leaf hash (altered or reordered)");
       }
-      if (progress && report_->leaves % 100000 == 0) progress(report_->leaves);
+      if (progress && report_->leaves % 100000 == 0) {
+        progress(report_->leaves);
+      }
     }
     return absl::OkStatus();
   }
@@ -70,7 +76,9 @@ class Checker {
       children.Bind(1, level - 1);
       while (true) {
         ASSIGN_OR_RETURN(bool parent, parents.Step());
-        if (!parent) break;
+        if (!parent) {
+          break;
+        }
         const uint64_t index = static_cast<uint64_t>(parents.ColumnInt(0));
         std::string pair[2];
         for (int side = 0; side < 2; ++side) {
@@ -97,7 +105,9 @@ class Checker {
     ASSIGN_OR_RETURN(SqliteStatement st,
                      db_->Prepare("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1"));
     ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return absl::OkStatus();
+    if (!row) {
+      return absl::OkStatus();
+    }
     report_->checkpoint_size = static_cast<uint64_t>(st.ColumnInt(0));
     auto opened = OpenCheckpoint(st.ColumnText(1), log_key, {});
     if (!opened.ok()) {

@@ -79,7 +79,9 @@ absl::StatusOr<std::string> AuditLog::SignCheckpoint() {
   const uint64_t size = store_->AuditSize();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (has_latest_ && latest_size_ >= size) return latest_note_;
+    if (has_latest_ && latest_size_ >= size) {
+      return latest_note_;
+    }
   }
   Checkpoint cp;
   cp.origin = origin_;
@@ -117,7 +119,9 @@ void AuditLog::Stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (periodic_.joinable()) periodic_.join();
+  if (periodic_.joinable()) {
+    periodic_.join();
+  }
 }
 
 uint64_t AuditLog::latest_size() const {
@@ -127,9 +131,13 @@ uint64_t AuditLog::latest_size() const {
 
 absl::StatusOr<std::string> AuditLog::LatestCheckpointNote() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!has_latest_) return absl::NotFoundError("no checkpoint has been signed yet");
+  if (!has_latest_) {
+    return absl::NotFoundError("no checkpoint has been signed yet");
+  }
   std::string note = latest_note_;
-  for (const auto& [state, line] : latest_cosignatures_) note += line;
+  for (const auto& [state, line] : latest_cosignatures_) {
+    note += line;
+  }
   return note;
 }
 
@@ -194,7 +202,9 @@ absl::Status AuditLog::AddCosignature(const std::string& state,
     const std::string line = mine->Line();
     RETURN_IF_ERROR(store_->SaveCosignature(state, cp->size, line, clock_->Now()));
     std::lock_guard<std::mutex> lock(mu_);
-    if (has_latest_ && latest_size_ == cp->size) latest_cosignatures_[state] = line;
+    if (has_latest_ && latest_size_ == cp->size) {
+      latest_cosignatures_[state] = line;
+    }
     return absl::OkStatus();
   }
   return last;

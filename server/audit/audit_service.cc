@@ -9,7 +9,9 @@ namespace {
 
 absl::Status Authenticated(grpc::CallbackServerContext* context) {
   auto auth = context->auth_context();
-  if (!auth) return absl::UnauthenticatedError("no TLS client certificate");
+  if (!auth) {
+    return absl::UnauthenticatedError("no TLS client certificate");
+  }
   return PeerIdentityFromAuthContext(*auth).status();
 }
 
@@ -26,7 +28,9 @@ grpc::ServerUnaryReactor* AuditService::GetCheckpoint(grpc::CallbackServerContex
                                                       v1::GetCheckpointResponse* response) {
   absl::Status s = Authenticated(context);
   if (s.ok()) {
-    if (request->fresh()) s = log_->SignCheckpoint().status();
+    if (request->fresh()) {
+      s = log_->SignCheckpoint().status();
+    }
     // The latest note with the witness cosignatures the relay holds for it.
     auto note = s.ok() ? log_->LatestCheckpointNote() : absl::StatusOr<std::string>(s);
     if (note.ok()) {
@@ -60,13 +64,17 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
     }
     response->set_tree_size(size);
     for (uint64_t index : indexes) {
-      if (index >= size) continue;  // logged after the checkpoint asked about
+      if (index >= size) {
+        continue;  // logged after the checkpoint asked about
+      }
       ASSIGN_OR_RETURN(std::vector<std::string> entry, store_->Entries(index, 1));
       ASSIGN_OR_RETURN(std::vector<std::string> path, store_->InclusionProof(index, size));
       v1::InclusionProof* proof = response->add_proofs();
       proof->set_leaf_index(index);
       proof->set_leaf_data(entry.front());
-      for (auto& h : path) proof->add_hashes(std::move(h));
+      for (auto& h : path) {
+        proof->add_hashes(std::move(h));
+      }
     }
     if (response->proofs_size() == 0) {
       return absl::OutOfRangeError("the entries asked for come after tree size " +
@@ -89,7 +97,9 @@ grpc::ServerUnaryReactor* AuditService::GetConsistencyProof(
     }
     ASSIGN_OR_RETURN(std::vector<std::string> path,
                      store_->ConsistencyProof(request->first(), request->second()));
-    for (auto& h : path) response->add_hashes(std::move(h));
+    for (auto& h : path) {
+      response->add_hashes(std::move(h));
+    }
     return absl::OkStatus();
   };
   return Done(context, run());
@@ -110,7 +120,9 @@ grpc::ServerUnaryReactor* AuditService::GetEntries(grpc::CallbackServerContext* 
     }
     const uint64_t count = std::min<uint64_t>(request->count(), size - request->start());
     ASSIGN_OR_RETURN(std::vector<std::string> entries, store_->Entries(request->start(), count));
-    for (auto& e : entries) response->add_entries(std::move(e));
+    for (auto& e : entries) {
+      response->add_entries(std::move(e));
+    }
     return absl::OkStatus();
   };
   return Done(context, run());
@@ -121,7 +133,9 @@ grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerConte
                                                        v1::AddCosignatureResponse* /*response*/) {
   auto run = [&]() -> absl::Status {
     auto auth = context->auth_context();
-    if (!auth) return absl::UnauthenticatedError("no TLS client certificate");
+    if (!auth) {
+      return absl::UnauthenticatedError("no TLS client certificate");
+    }
     ASSIGN_OR_RETURN(PeerIdentity peer, PeerIdentityFromAuthContext(*auth));
     if (peer.role != Role::kState) {
       return absl::PermissionDeniedError(std::string("only States witness the audit log; ") +
@@ -131,9 +145,13 @@ grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerConte
     const auto directory = directory_->Get();
     if (const v1::StateEntry* entry = directory->view.FindState(peer.name)) {
       for (const v1::SigningKey& k : entry->keys()) {
-        if (k.status() != v1::KEY_STATUS_ACTIVE) continue;
+        if (k.status() != v1::KEY_STATUS_ACTIVE) {
+          continue;
+        }
         auto key = Ed25519PublicKey::FromRaw(k.public_key());
-        if (key.ok()) active.push_back(*std::move(key));
+        if (key.ok()) {
+          active.push_back(*std::move(key));
+        }
       }
     } else {
       return absl::PermissionDeniedError(peer.name + " is not in the directory");
