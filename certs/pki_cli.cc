@@ -107,25 +107,51 @@ absl::Status RunInit(const CaSpec& spec, std::ostream& out) {
   return absl::OkStatus();
 }
 
-absl::Status RunSigningKey(const std::string& out_dir, const std::string& name, bool json,
-                           std::ostream& out) {
-  ASSIGN_OR_RETURN(SigningKeyFiles files, MakeSigningKey(out_dir, name));
+// Prints what the Secretariat needs to register a key, as text or JSON.
+void PrintSigningKey(const SigningKeyFiles& files, const std::string& state, bool json,
+                     std::ostream& out) {
   if (json) {
-    out << nlohmann::json{{"key_id", files.key_id},
-                          {"public_key", files.public_key_base64},
-                          {"file", files.public_key_path},
-                          {"private_key_file", files.private_key_path}}
-               .dump()
-        << "\n";
-    return absl::OkStatus();
+    nlohmann::json j{{"key_id", files.key_id},
+                     {"public_key", files.public_key_base64},
+                     {"private_key_file", files.private_key_path}};
+    if (!files.public_key_path.empty()) j["file"] = files.public_key_path;
+    if (!state.empty()) {
+      j["state"] = state;
+      j["proof"] = files.proof_base64;
+    }
+    out << j.dump() << "\n";
+    return;
   }
-  out << "wrote " << files.private_key_path
-      << " (Ed25519 signing key, mode 0600; it never leaves this node)\n"
-      << "wrote " << files.public_key_path << "\n"
-      << "key id:      " << files.key_id << "\n"
-      << "public key:  " << files.public_key_base64 << "\n"
-      << "Send the key id and public key (or " << files.public_key_path
-      << ") to the Secretariat to register in the directory.\n";
+  out << "key id:      " << files.key_id << "\n"
+      << "public key:  " << files.public_key_base64 << "\n";
+  if (state.empty()) {
+    out << "Send the key id and public key to the Secretariat. For a State's key, run again with "
+           "--state to add the proof of possession the directory requires.\n";
+    return;
+  }
+  out << "proof:       " << files.proof_base64 << "\n"
+      << "Send these lines to the Secretariat; the directory entry of " << state << " is:\n"
+      << "  [[state.key]]\n"
+      << "  public_key = \"" << files.public_key_base64 << "\"\n"
+      << "  proof = \"" << files.proof_base64 << "\"\n";
+}
+
+absl::Status RunSigningKey(const std::string& out_dir, const std::string& name,
+                           const std::string& state, bool json, std::ostream& out) {
+  ASSIGN_OR_RETURN(SigningKeyFiles files, MakeSigningKey(out_dir, name, state));
+  if (!json) {
+    out << "wrote " << files.private_key_path
+        << " (Ed25519 signing key, mode 0600; it never leaves this node)\n"
+        << "wrote " << files.public_key_path << "\n";
+  }
+  PrintSigningKey(files, state, json, out);
+  return absl::OkStatus();
+}
+
+absl::Status RunKeyProof(const std::string& key_file, const std::string& state, bool json,
+                         std::ostream& out) {
+  ASSIGN_OR_RETURN(SigningKeyFiles files, ProveSigningKey(key_file, state));
+  PrintSigningKey(files, state, json, out);
   return absl::OkStatus();
 }
 
@@ -264,6 +290,7 @@ int RunPkiCli(int argc, const char* const* argv, std::ostream& out, std::ostream
 
   std::string signing_out;
   std::string signing_name = kDefaultSigningKeyName;
+  std::string signing_state;
   bool signing_json = false;
   CLI::App* signing =
       app.add_subcommand("signing-key",
@@ -275,11 +302,36 @@ int RunPkiCli(int argc, const char* const* argv, std::ostream& out, std::ostream
       ->type_name("DIR");
   signing->add_option("--name", signing_name, "file name stem of the key files")
       ->capture_default_str();
-  signing->add_flag("--json", signing_json, "print {\"key_id\",\"public_key\",\"file\"} as JSON");
+  signing
+      ->add_option("--state", signing_state,
+                   "the State the key signs for; adds the proof of possession the directory needs")
+      ->type_name("ISO3");
+  signing->add_flag("--json", signing_json,
+                    "print {\"key_id\",\"public_key\",\"proof\",\"file\",...} as JSON");
   signing->footer(
       "Run it on the State's own node (or the relay, for the relay's key): the private key "
-      "(PEM PKCS#8, mode 0600) never leaves it. Prints the key id and the base64 raw public "
-      "key, which the Secretariat registers in the directory. Refuses if either file exists.");
+      "(PEM PKCS#8, mode 0600) never leaves it. Prints the key id, the base64 raw public "
+      "key and, with --state, the proof of possession: the lines the Secretariat registers in "
+      "the directory. Refuses if either file exists.\n"
+      "Example: poc-pki signing-key --out /etc/pocd --state KEN");
+
+  std::string proof_key;
+  std::string proof_state;
+  bool proof_json = false;
+  CLI::App* proof = app.add_subcommand(
+      "key-proof", "Print the directory lines (key id, public key, proof) for an existing key");
+  proof->add_option("--key", proof_key, "the private key file, e.g. DIR/signing.key")
+      ->required()
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  proof->add_option("--state", proof_state, "the State the key signs for")
+      ->required()
+      ->type_name("ISO3");
+  proof->add_flag("--json", proof_json, "print {\"key_id\",\"public_key\",\"proof\",...} as JSON");
+  proof->footer(
+      "Run it on the State's node, for a key made earlier or for the next key of a rotation: "
+      "it reads the private key and writes nothing. The Secretariat pastes the lines into the "
+      "State's [[state.key]] entry; the relay refuses a key without a valid proof.");
 
   std::string show_file;
   bool show_json = false;
@@ -301,7 +353,9 @@ int RunPkiCli(int argc, const char* const* argv, std::ostream& out, std::ostream
   if (init->parsed()) {
     status = RunInit(ca_spec, out);
   } else if (signing->parsed()) {
-    status = RunSigningKey(signing_out, signing_name, signing_json, out);
+    status = RunSigningKey(signing_out, signing_name, signing_state, signing_json, out);
+  } else if (proof->parsed()) {
+    status = RunKeyProof(proof_key, proof_state, proof_json, out);
   } else if (show->parsed()) {
     status = RunShow(show_file, show_json, out);
   } else {

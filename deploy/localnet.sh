@@ -101,15 +101,15 @@ make_pki() {
 
 # The directory the Secretariat would maintain: every State folder's public signing key.
 write_directory() {
-  local out="$DIR/relay/directory.toml" nd code key
+  local out="$DIR/relay/directory.toml" nd code lines
   {
     echo "# Made by deploy/localnet.sh from the nodes' public signing keys."
     echo "version = $(date +%s)"
     for nd in "$DIR"/nodes/*/; do
       code=$(basename "$nd")
-      key=$("$PKI" show "$nd/signing.pub" --json | json_field public_key)
-      printf '\n[[state]]\ncode = "%s"\n[[state.key]]\npublic_key = "%s"\nstatus = "active"\n' \
-        "$code" "$key"
+      lines=$("$PKI" key-proof --key "$nd/signing.key" --state "$code" --json)
+      printf '\n[[state]]\ncode = "%s"\n[[state.key]]\npublic_key = "%s"\nproof = "%s"\nstatus = "active"\n' \
+        "$code" "$(echo "$lines" | json_field public_key)" "$(echo "$lines" | json_field proof)"
     done
   } >"$out"
 }

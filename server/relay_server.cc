@@ -5,6 +5,8 @@
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
+#include <future>
+
 #include "common/crypto/key_files.h"
 #include "common/crypto/sha256.h"
 #include "common/status_macros.h"
@@ -22,10 +24,30 @@ absl::StatusOr<std::shared_ptr<const PublishedDirectory>> RelayServer::LoadDirec
       PublishedDirectory{std::move(view), std::move(snapshot)});
 }
 
+absl::Status RelayServer::RecordDirectory(const PublishedDirectory& directory) {
+  v1::Directory content = directory.view.proto();
+  content.clear_issued_at();
+  std::promise<absl::StatusOr<bool>> recorded;
+  store_->RecordDirectory(
+      content.version(), Sha256(content.SerializeAsString()), clock_->Now(),
+      [&recorded](absl::StatusOr<bool> r) { recorded.set_value(std::move(r)); });
+  absl::StatusOr<bool> appended = recorded.get_future().get();
+  if (!appended.ok()) {
+    return absl::Status(appended.status().code(),
+                        config_.directory + ": " + std::string(appended.status().message()));
+  }
+  if (*appended) {
+    spdlog::info("audit: directory version {} recorded at index {}", content.version(),
+                 store_->AuditSize() - 1);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfig& config,
                                                                 const Clock* clock) {
   std::unique_ptr<RelayServer> relay(new RelayServer());
   relay->config_ = config;
+  relay->clock_ = clock;
   ASSIGN_OR_RETURN(Ed25519PrivateKey key, LoadPrivateKeyFile(config.signing_key));
   relay->signer_ = std::make_unique<RelaySigner>(std::move(key));
   ASSIGN_OR_RETURN(auto directory, relay->LoadDirectory());
@@ -33,6 +55,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   ASSIGN_OR_RETURN(auto credentials, MakeServerCredentials(config.tls));
   ASSIGN_OR_RETURN(relay->store_,
                    SqliteRelayStore::Open(config.database, static_cast<int>(config.max_batch)));
+  RETURN_IF_ERROR(relay->RecordDirectory(*directory));
 
   ASSIGN_OR_RETURN(relay->audit_, AuditLog::Open(relay->store_.get(), relay->signer_->key(),
                                                  config.audit_origin, clock, &relay->metrics_));
@@ -95,6 +118,11 @@ absl::Status RelayServer::ReloadDirectory() {
     spdlog::error("directory reload failed, still serving version {}: {}",
                   directory_->Get()->view.version(), next.status().ToString());
     return next.status();
+  }
+  if (absl::Status recorded = RecordDirectory(**next); !recorded.ok()) {
+    spdlog::error("directory reload refused, still serving version {}: {}",
+                  directory_->Get()->view.version(), recorded.ToString());
+    return recorded;
   }
   spdlog::info("directory reloaded: version {}", (*next)->view.version());
   directory_->Set(*std::move(next));

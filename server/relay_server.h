@@ -43,8 +43,12 @@ class RelayServer {
  private:
   RelayServer() = default;
   absl::StatusOr<std::shared_ptr<const PublishedDirectory>> LoadDirectory();
+  // Logs the directory in the audit log when it changed (RelayStore::RecordDirectory); errors
+  // name the directory file.
+  absl::Status RecordDirectory(const PublishedDirectory& directory);
 
   RelayConfig config_;
+  const Clock* clock_ = nullptr;
   std::unique_ptr<SqliteRelayStore> store_;
   std::unique_ptr<RelaySigner> signer_;
   std::unique_ptr<DirectoryHolder> directory_;

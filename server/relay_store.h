@@ -25,9 +25,10 @@ namespace poc {
 struct NewMessage {
   std::string id;
   std::string sender;
-  std::string hash;                     // SHA-256 of the message bytes
-  std::string envelope;                 // the serialized poc.v1.Envelope, exactly as received
-  std::vector<std::string> recipients;  // States, groups expanded, sender excluded
+  std::string hash;                       // SHA-256 of the message bytes
+  std::string envelope;                   // the serialized poc.v1.Envelope, exactly as received
+  std::vector<std::string> recipients;    // States, groups expanded, sender excluded
+  std::vector<std::string> addressed_to;  // the message's own recipients ("group:WEOG", "all")
   v1::MessageType kind = v1::MESSAGE_TYPE_UNSPECIFIED;
   std::string in_reply_to;
   absl::Time relay_time;
@@ -86,8 +87,14 @@ class RelayStore {
   virtual void RecordNoticeAck(std::string state, uint64_t seq,
                                std::function<void(absl::Status)> done) = 0;
 
-  // Appends an event with no other state change (e.g. a directory version taking effect).
-  virtual void AppendEvent(v1::AuditEvent event, std::function<void(absl::Status)> done) = 0;
+  // Records that the relay now serves directory `version` whose content hashes to `hash`
+  // (SHA-256 of the Directory without issued_at): appends a DIRECTORY_LOADED leaf when it
+  // differs from the last directory recorded, in one commit with the new marker. done(true)
+  // when a leaf was appended, done(false) when nothing changed. FAILED_PRECONDITION, changing
+  // nothing, for a version older than the last recorded or the same version with other content
+  // (nodes keep the newest version they saw, so either would never reach them).
+  virtual void RecordDirectory(uint64_t version, std::string hash, absl::Time relay_time,
+                               std::function<void(absl::StatusOr<bool>)> done) = 0;
 
   // Items queued for `state` with seq > after_seq, in relay order. Thread-safe.
   virtual absl::StatusOr<std::vector<QueueItem>> FetchQueue(const std::string& state,

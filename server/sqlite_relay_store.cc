@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 
 #include "common/status_macros.h"
@@ -51,6 +52,13 @@ CREATE TABLE IF NOT EXISTS cosignatures(
   line TEXT NOT NULL,
   received_at_ms INTEGER NOT NULL,
   PRIMARY KEY(size, state)
+);
+-- The directory the relay last recorded in the audit log (one row).
+CREATE TABLE IF NOT EXISTS served_directory(
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  version INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  audit_index INTEGER NOT NULL
 );
 )sql";
 
@@ -143,6 +151,12 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
         event.set_sender(msg->sender);
         for (const auto& r : msg->recipients) {
           event.add_recipients(r);
+        }
+        const bool expanded = std::any_of(
+            msg->addressed_to.begin(), msg->addressed_to.end(),
+            [](const std::string& a) { return a == "all" || a.rfind("group:", 0) == 0; });
+        if (expanded) {
+          for (const auto& a : msg->addressed_to) event.add_addressed_to(a);
         }
         event.set_in_reply_to(msg->in_reply_to);
         // The leaf goes last: once it is appended nothing else in this op can fail.
@@ -284,14 +298,53 @@ void SqliteRelayStore::RecordNoticeAck(std::string state, uint64_t seq,
       std::move(done));
 }
 
-void SqliteRelayStore::AppendEvent(v1::AuditEvent event, std::function<void(absl::Status)> done) {
+void SqliteRelayStore::RecordDirectory(uint64_t version, std::string hash, absl::Time relay_time,
+                                       std::function<void(absl::StatusOr<bool>)> done) {
+  auto appended = std::make_shared<Slot<bool>>();
   committer_->Enqueue(
-      [this, event = std::move(event)](SqliteDatabase& /*db*/) -> absl::Status {
-        return leaves_->Append(event).status();
+      [this, version, hash = std::move(hash), relay_time,
+       appended](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(SqliteStatement last,
+                         db.Prepare("SELECT version, hash FROM served_directory WHERE one = 1"));
+        ASSIGN_OR_RETURN(bool found, last.Step());
+        if (found) {
+          const auto last_version = static_cast<uint64_t>(last.ColumnInt(0));
+          if (last_version == version && last.ColumnBlob(1) == hash) return absl::OkStatus();
+          if (version < last_version) {
+            return absl::FailedPreconditionError(
+                "version " + std::to_string(version) + " is older than version " +
+                std::to_string(last_version) + ", which the relay already served; raise version");
+          }
+          if (version == last_version) {
+            return absl::FailedPreconditionError(
+                "the content changed but version is still " + std::to_string(version) +
+                ", which the relay already served with other content; raise version");
+          }
+        }
+        v1::AuditEvent event;
+        event.set_type(v1::AUDIT_EVENT_DIRECTORY_LOADED);
+        *event.mutable_relay_time() = ToProto(relay_time);
+        event.set_directory_version(version);
+        event.set_directory_hash(hash);
+        ASSIGN_OR_RETURN(SqliteStatement save,
+                         db.Prepare("INSERT OR REPLACE INTO served_directory(one, version, hash, "
+                                    "audit_index) VALUES(1, ?, ?, ?)"));
+        RETURN_IF_ERROR(save.Bind(1, static_cast<int64_t>(version))
+                            .BindBlob(2, hash)
+                            .Bind(3, static_cast<int64_t>(leaves_->size()))
+                            .Run());
+        // The leaf goes last: once it is appended nothing else in this op can fail.
+        RETURN_IF_ERROR(leaves_->Append(event).status());
+        appended->value = true;
+        return absl::OkStatus();
       },
-      [this, done = std::move(done)](absl::Status s) {
+      [this, appended, done = std::move(done)](absl::Status s) {
         audit_size_.store(leaves_->size());
-        done(s);
+        if (s.ok()) {
+          done(appended->value);
+        } else {
+          done(s);
+        }
       });
 }
 

@@ -34,7 +34,8 @@ class SqliteRelayStore final : public RelayStore {
                      std::function<void(absl::Status)> done) override;
   void RecordNoticeAck(std::string state, uint64_t seq,
                        std::function<void(absl::Status)> done) override;
-  void AppendEvent(v1::AuditEvent event, std::function<void(absl::Status)> done) override;
+  void RecordDirectory(uint64_t version, std::string hash, absl::Time relay_time,
+                       std::function<void(absl::StatusOr<bool>)> done) override;
   absl::StatusOr<std::vector<QueueItem>> FetchQueue(const std::string& state, uint64_t after_seq,
                                                     int limit) override;
   absl::StatusOr<uint64_t> QueuedCount(const std::string& state) override;

@@ -22,8 +22,15 @@ absl::StatusOr<std::vector<std::string>> ExpandRecipients(const v1::Message& m,
         if (code != m.sender()) out.insert(code);
       }
     } else if (r.rfind("group:", 0) == 0) {
-      return absl::InvalidArgumentError(field + ": group '" + r.substr(6) +
-                                        "' is not defined in the directory");
+      const v1::Group* group = directory.FindGroup(r.substr(6));
+      if (group == nullptr) {
+        return absl::InvalidArgumentError(field + ": group '" + r.substr(6) +
+                                          "' is not defined in the directory; `pocctl directory "
+                                          "groups` lists the groups (names are case-sensitive)");
+      }
+      for (const std::string& code : group->members()) {
+        if (code != m.sender()) out.insert(code);
+      }
     } else if (!directory.HasState(r)) {
       return absl::InvalidArgumentError(field + ": " + r + " is not in the directory");
     } else {
@@ -61,10 +68,6 @@ absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
                                        "certificate is " +
                                        caller_state + "'s");
   }
-  if (key->status == v1::KEY_STATUS_REVOKED) {
-    return absl::UnauthenticatedError("envelope.key_id: signing key " + envelope.key_id() + " of " +
-                                      key->state + " is revoked");
-  }
   if (!EnvelopeSignatureValid(envelope, key->key)) {
     return absl::UnauthenticatedError("envelope.signature: does not verify under key " +
                                       envelope.key_id() + " of " + key->state);
@@ -77,6 +80,9 @@ absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
     return absl::PermissionDeniedError("sender: the message names '" + message.sender() +
                                        "', but the caller's certificate is " + caller_state +
                                        "'s; a node may only send for its own State");
+  }
+  if (absl::Status s = key->CheckUsableAt(FromProto(message.created_at())); !s.ok()) {
+    return absl::UnauthenticatedError("envelope.key_id: " + std::string(s.message()));
   }
   if (absl::Status s = ValidateMessage(message, ValidationLimits{}); !s.ok()) return s;
   if (message.kind() == v1::MESSAGE_TYPE_EXERCISE_PING) {
@@ -106,6 +112,7 @@ absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
   out.hash = Sha256(envelope.message());
   out.envelope = envelope.SerializeAsString();
   out.recipients = *std::move(recipients);
+  out.addressed_to.assign(message.recipients().begin(), message.recipients().end());
   out.kind = message.kind();
   out.in_reply_to = message.in_reply_to();
   out.relay_time = now;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 
 #include "common/crypto/sha256.h"
@@ -33,11 +34,17 @@ void SetDeadline(grpc::ClientContext* ctx, absl::Duration timeout) {
   ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
 }
 
-// True when `state` is among the recipients as written, or they name a group or all (which
-// only the relay can expand).
-bool AddressedTo(const v1::Message& m, const std::string& state) {
+// True when `state` is among the recipients as written, is a member of a group they name
+// (in this copy of the directory), or they say "all".
+bool AddressedTo(const v1::Message& m, const std::string& state, const DirectoryView& directory) {
   for (const auto& r : m.recipients()) {
-    if (r == state || r == "all" || r.rfind("group:", 0) == 0) return true;
+    if (r == state || r == "all") return true;
+    if (r.rfind("group:", 0) != 0) continue;
+    const v1::Group* group = directory.FindGroup(r.substr(6));
+    if (group != nullptr && std::find(group->members().begin(), group->members().end(), state) !=
+                                group->members().end()) {
+      return true;
+    }
   }
   return false;
 }
@@ -207,7 +214,11 @@ bool RelayLink::HandleDelivery(const v1::Delivery& delivery, v1::NodeFrame* answ
   };
   if (!verified.ok()) return reject(std::string(verified.status().message()));
   const v1::Message& message = verified->message;
-  if (!AddressedTo(message, options_.state)) {
+  bool addressed = AddressedTo(message, options_.state, *directory);
+  if (!addressed && RefreshDirectory().ok()) {  // a group may have grown since our copy
+    addressed = AddressedTo(message, options_.state, *directory_->Get());
+  }
+  if (!addressed) {
     return reject("message " + message.id() + " is not addressed to " + options_.state);
   }
   auto receipt = store_->StoreIncoming(

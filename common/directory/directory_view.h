@@ -1,4 +1,5 @@
-// An indexed, read-only view of a poc.v1.Directory: which States exist and which keys are theirs.
+// An indexed, read-only view of a poc.v1.Directory: which States exist, which keys are theirs
+// and when each key may sign, and which States each group names.
 #ifndef POC_COMMON_DIRECTORY_DIRECTORY_VIEW_H_
 #define POC_COMMON_DIRECTORY_DIRECTORY_VIEW_H_
 
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/crypto/ed25519.h"
 #include "poc/v1/directory.pb.h"
 
@@ -16,13 +18,22 @@ struct KeyEntry {
   std::string state;  // the owning State
   v1::KeyStatus status;
   Ed25519PublicKey key;
+  absl::Time valid_from = absl::InfinitePast();
+  absl::Time valid_until = absl::InfiniteFuture();
+  absl::Time revoked_at = absl::InfinitePast();  // REVOKED keys only
+
+  // OK when a message created at `created_at` may be signed with this key: inside its validity
+  // and, for a revoked key, before the revocation time. UNAUTHENTICATED otherwise, saying why.
+  absl::Status CheckUsableAt(absl::Time created_at) const;
 };
 
 // Immutable after construction; safe to share between threads through a shared_ptr.
 class DirectoryView {
  public:
-  // Fails when the directory is inconsistent: an unknown ISO code, a duplicate State or key,
-  // a key whose id does not match its bytes. The error names the entry.
+  // Fails when the directory is inconsistent: an unknown ISO code, a duplicate State, key,
+  // contact order or certificate, a key whose id does not match its bytes or without a valid
+  // proof of possession, a group naming a State not in the directory. The error names the
+  // field as the directory file spells it ("state[2].key[0].proof: ...").
   static absl::StatusOr<DirectoryView> Build(v1::Directory directory);
 
   const v1::Directory& proto() const { return proto_; }
@@ -30,6 +41,8 @@ class DirectoryView {
   bool HasState(const std::string& code) const { return states_.count(code) != 0; }
   const v1::StateEntry* FindState(const std::string& code) const;
   const KeyEntry* FindKey(const std::string& key_id) const;
+  // Null when no group has that name (without the "group:" prefix).
+  const v1::Group* FindGroup(const std::string& name) const;
   // All State codes, sorted.
   std::vector<std::string> StateCodes() const;
 
@@ -39,6 +52,7 @@ class DirectoryView {
   v1::Directory proto_;
   std::map<std::string, int> states_;  // code -> index in proto_.states()
   std::map<std::string, KeyEntry> keys_;
+  std::map<std::string, int> groups_;  // name -> index in proto_.groups()
 };
 
 }  // namespace poc

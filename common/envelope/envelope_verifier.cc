@@ -2,6 +2,8 @@
 
 #include "common/crypto/sha256.h"
 #include "common/envelope/signed.h"
+#include "common/status_macros.h"
+#include "common/util/time_format.h"
 
 namespace poc {
 
@@ -11,10 +13,6 @@ absl::StatusOr<VerifiedMessage> VerifyEnvelope(const v1::Envelope& envelope,
   if (key == nullptr) {
     return absl::UnauthenticatedError("signing key '" + envelope.key_id() +
                                       "' is not in the directory");
-  }
-  if (key->status == v1::KEY_STATUS_REVOKED) {
-    return absl::UnauthenticatedError("signing key " + envelope.key_id() + " of " + key->state +
-                                      " is revoked");
   }
   if (!EnvelopeSignatureValid(envelope, key->key)) {
     return absl::UnauthenticatedError("envelope signature does not verify under key " +
@@ -28,6 +26,7 @@ absl::StatusOr<VerifiedMessage> VerifyEnvelope(const v1::Envelope& envelope,
     return absl::UnauthenticatedError("message names sender '" + out.message.sender() +
                                       "' but is signed with a key of " + key->state);
   }
+  RETURN_IF_ERROR(key->CheckUsableAt(FromProto(out.message.created_at())));
   out.message_hash = Sha256(envelope.message());
   return out;
 }

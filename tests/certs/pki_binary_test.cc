@@ -10,6 +10,7 @@
 
 #include "common/crypto/ed25519.h"
 #include "common/crypto/key_files.h"
+#include "common/directory/key_possession.h"
 #include "common/encoding/base64.h"
 #include "common/tls/peer_identity.h"
 #include "gmock/gmock.h"
@@ -199,6 +200,46 @@ TEST_F(PkiBinaryTest, SigningKeyWithoutJsonPrintsTheKeyIdForPeople) {
   ASSERT_TRUE(key.ok()) << key.status();
   EXPECT_THAT(r.out, HasSubstr("key id:      " + key->public_key().key_id() + "\n"));
   EXPECT_THAT(r.out, HasSubstr(Base64Encode(key->public_key().raw())));
+}
+
+TEST_F(PkiBinaryTest, SigningKeyForAStatePrintsAProofOfPossessionForThatState) {
+  const std::string out = tmp_.Join("keys");
+  const RunResult r = RunPki({"signing-key", "--out", out, "--state", "KEN", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json printed = nlohmann::json::parse(r.out);
+  auto key = LoadPrivateKeyFile(out + "/signing.key");
+  ASSERT_TRUE(key.ok()) << key.status();
+  auto proof = Base64Decode(printed.at("proof").get<std::string>());
+  ASSERT_TRUE(proof.ok());
+  EXPECT_TRUE(KeyPossessionValid(key->public_key(), "KEN", *proof));
+  EXPECT_FALSE(KeyPossessionValid(key->public_key(), "FRA", *proof));
+  EXPECT_EQ(printed.at("state").get<std::string>(), "KEN");
+}
+
+TEST_F(PkiBinaryTest, KeyProofPrintsTheDirectoryLinesForAnExistingKeyAndWritesNothing) {
+  const std::string out = tmp_.Join("keys");
+  ASSERT_EQ(RunPki({"signing-key", "--out", out}).exit_code, 0);
+  const auto before = ListDir(out);
+  const RunResult r = RunPki({"key-proof", "--key", out + "/signing.key", "--state", "BRA"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto key = LoadPrivateKeyFile(out + "/signing.key");
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_THAT(r.out, HasSubstr("public_key = \"" + Base64Encode(key->public_key().raw()) + "\""));
+  const size_t at = r.out.find("proof = \"");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string b64 = r.out.substr(at + 9, r.out.find('"', at + 9) - at - 9);
+  auto proof = Base64Decode(b64);
+  ASSERT_TRUE(proof.ok()) << b64;
+  EXPECT_TRUE(KeyPossessionValid(key->public_key(), "BRA", *proof));
+  EXPECT_EQ(ListDir(out), before);
+}
+
+TEST_F(PkiBinaryTest, KeyProofRefusesAnUnknownStateCode) {
+  const std::string out = tmp_.Join("keys");
+  ASSERT_EQ(RunPki({"signing-key", "--out", out}).exit_code, 0);
+  const RunResult r = RunPki({"key-proof", "--key", out + "/signing.key", "--state", "XXX"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("--state: 'XXX' is not an ISO 3166-1 alpha-3 code"));
 }
 
 TEST_F(PkiBinaryTest, BackdatedCertificateHasExpired) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "common/directory/key_possession.h"
 #include "common/envelope/signed.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -22,8 +23,10 @@ Ed25519PrivateKey KeyFromSeedByte(char b) {
   return *std::move(key);
 }
 
-v1::SigningKey Registered(const Ed25519PrivateKey& key, v1::KeyStatus status) {
+v1::SigningKey Registered(const Ed25519PrivateKey& key, const std::string& state,
+                          v1::KeyStatus status) {
   v1::SigningKey out;
+  out.set_proof(ProveKeyPossession(key, state));
   out.set_key_id(key.public_key().key_id());
   out.set_public_key(key.public_key().raw());
   out.set_status(status);
@@ -45,12 +48,12 @@ class EnvelopeVerifierTest : public ::testing::Test {
     v1::StateEntry* fra = directory.add_states();
     fra->set_code("FRA");
     fra->set_name("France");
-    *fra->add_keys() = Registered(fra_key_, v1::KEY_STATUS_ACTIVE);
-    *fra->add_keys() = Registered(fra_revoked_key_, v1::KEY_STATUS_REVOKED);
+    *fra->add_keys() = Registered(fra_key_, "FRA", v1::KEY_STATUS_ACTIVE);
+    *fra->add_keys() = Registered(fra_revoked_key_, "FRA", v1::KEY_STATUS_REVOKED);
     v1::StateEntry* ken = directory.add_states();
     ken->set_code("KEN");
     ken->set_name("Kenya");
-    *ken->add_keys() = Registered(ken_key_, v1::KEY_STATUS_ACTIVE);
+    *ken->add_keys() = Registered(ken_key_, "KEN", v1::KEY_STATUS_ACTIVE);
     auto view = DirectoryView::Build(std::move(directory));
     ASSERT_TRUE(view.ok()) << view.status();
     view_.emplace(*std::move(view));

@@ -16,6 +16,7 @@ namespace poc::testing {
 namespace {
 
 constexpr int kMessages = 10;
+constexpr int kLeaves = kMessages + 1;  // the relay logs its directory first, at index 0
 
 class AuditCliTest : public ::testing::Test {
  protected:
@@ -90,7 +91,7 @@ TEST_F(AuditCliTest, CheckpointProveAndVerifySucceedOnAnHonestLog) {
   RunResult verify = Audit({"verify", "--json"});
   ASSERT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_NE(verify.output.find("\"verified\":true"), std::string::npos) << verify.output;
-  EXPECT_NE(verify.output.find("\"tree_size\":" + std::to_string(kMessages)), std::string::npos)
+  EXPECT_NE(verify.output.find("\"tree_size\":" + std::to_string(kLeaves)), std::string::npos)
       << verify.output;
 
   // A second checkpoint is checked against the first one seen.
@@ -114,7 +115,7 @@ TEST_F(AuditCliTest, VerifyFromTilesNeedsOnlyTheUrlAndTheVerifierKey) {
                                        "--state", net_->dir() + "/auditor-seen.json", "--json"});
   ASSERT_EQ(verify.exit_code, 0) << verify.output;
   EXPECT_NE(verify.output.find("\"verified\":true"), std::string::npos) << verify.output;
-  EXPECT_NE(verify.output.find("\"tree_size\":" + std::to_string(kMessages)), std::string::npos)
+  EXPECT_NE(verify.output.find("\"tree_size\":" + std::to_string(kLeaves)), std::string::npos)
       << verify.output;
 }
 
@@ -152,9 +153,9 @@ TEST_F(AuditCliTest, VerifyNamesTheFirstOfTwoSwappedLeaves) {
 // attacker renumbers the later leaves, drops the tree nodes of the last leaf and the
 // checkpoints that covered it, so the relay starts and signs the shorter log.
 TEST_F(AuditCliTest, VerifyNamesADeletedLeafAndTheShrunkLog) {
-  ASSERT_EQ(Audit({"checkpoint"}).exit_code, 0);  // remembers size kMessages
+  ASSERT_EQ(Audit({"checkpoint"}).exit_code, 0);  // remembers size kLeaves
   TamperWithRelay([](SqliteDatabase& db) {
-    const uint64_t n = kMessages;
+    const uint64_t n = kLeaves;
     std::string sql =
         "DELETE FROM audit_leaves WHERE idx = 4; "
         "UPDATE audit_leaves SET idx = idx - 1 WHERE idx > 4; ";

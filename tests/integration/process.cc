@@ -89,6 +89,10 @@ bool Process::Running() {
   return true;
 }
 
+void Process::Signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
 int Process::Stop(int sig) {
   if (pid_ <= 0) return status_;
   ::kill(pid_, sig);

@@ -39,6 +39,8 @@ class Process {
   void Start(const std::vector<std::string>& argv, const std::string& log_path,
              const std::map<std::string, std::string>& env = {});
   bool Running();
+  // Sends `sig` (e.g. SIGHUP) and returns at once.
+  void Signal(int sig);
   // Sends `sig` and waits for the exit; returns the exit status as from waitpid.
   int Stop(int sig);
   // Waits for the process to exit by itself; -1 on timeout.

@@ -48,21 +48,20 @@ TestNetwork::TestNetwork(const std::vector<std::string>& states) : states_(state
        "127.0.0.1"});
   Pki({"signing-key", "--out", dir_ + "/relay", "--name", "relay-signing"});
 
-  std::string directory = "version = 1\n";
   for (const std::string& state : states) {
     const std::string nd = NodeDir(state);
     std::filesystem::create_directories(nd);
     Pki({"node-cert", "--dir", dir_ + "/pki", "--state", state, "--out", nd});
-    const std::string out = Pki({"signing-key", "--out", nd, "--json"});
+    const std::string out = Pki({"signing-key", "--out", nd, "--state", state, "--json"});
     const auto json = nlohmann::json::parse(out.substr(out.find('{')));
-    directory += "\n[[state]]\ncode = \"" + state + "\"\n[[state.key]]\npublic_key = \"" +
-                 json["public_key"].get<std::string>() + "\"\nstatus = \"active\"\n";
+    key_lines_[state] = "public_key = \"" + json["public_key"].get<std::string>() +
+                        "\"\nproof = \"" + json["proof"].get<std::string>() + "\"\n";
     std::filesystem::copy_file(dir_ + "/relay/relay-signing.pub", nd + "/relay-signing.pub");
     auto key = LoadPrivateKeyFile(nd + "/signing.key");
     EXPECT_TRUE(key.ok()) << key.status();
     if (key.ok()) keys_.emplace(state, *std::move(key));
   }
-  WriteText(dir_ + "/relay/directory.toml", directory);
+  WriteDirectory(1);
   WriteText(dir_ + "/relay/relay.toml",
             "listen = \"127.0.0.1:0\"\n"
             "port_file = \"port\"\n"
@@ -72,6 +71,19 @@ TestNetwork::TestNetwork(const std::vector<std::string>& states) : states_(state
             "directory = \"directory.toml\"\n"
             "signing_key = \"relay-signing.key\"\n"
             "[tls]\nca = \"ca.crt\"\ncert = \"relay.crt\"\nkey = \"relay.key\"\n");
+}
+
+void TestNetwork::WriteDirectory(uint64_t version,
+                                 const std::map<std::string, std::string>& key_extras,
+                                 const std::string& tail) {
+  std::string directory = "version = " + std::to_string(version) + "\n";
+  for (const std::string& state : states_) {
+    directory += "\n[[state]]\ncode = \"" + state + "\"\n[[state.key]]\n" + key_lines_[state];
+    if (auto extra = key_extras.find(state); extra != key_extras.end()) {
+      directory += extra->second + "\n";
+    }
+  }
+  WriteText(dir_ + "/relay/directory.toml", directory + "\n" + tail);
 }
 
 TestNetwork::~TestNetwork() {

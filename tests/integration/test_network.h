@@ -67,6 +67,12 @@ class TestNetwork {
                                               const std::string& cert = "node") const;
   const Ed25519PrivateKey& SigningKey(const std::string& state) const;
 
+  // Rewrites the relay's directory.toml: every State with its key (and proof), then
+  // `key_extras[state]` lines inside that State's [[state.key]] table (e.g. "valid_until =
+  // ..."), then `tail` (e.g. [[group]] tables). The relay reads it on start or SIGHUP.
+  void WriteDirectory(uint64_t version, const std::map<std::string, std::string>& key_extras = {},
+                      const std::string& tail = "");
+
   // Runs poc-pki with `args`; fails the test on a non-zero exit.
   std::string Pki(const std::vector<std::string>& args) const;
 
@@ -76,6 +82,7 @@ class TestNetwork {
   std::string dir_;
   std::vector<std::string> states_;
   std::map<std::string, Ed25519PrivateKey> keys_;
+  std::map<std::string, std::string> key_lines_;  // state -> public_key and proof lines
   Process relay_;
   int relay_port_ = 0;
   int relay_http_port_ = 0;
