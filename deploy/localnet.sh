@@ -99,18 +99,29 @@ make_pki() {
   done
 }
 
-# The directory the Secretariat would maintain: every State folder's public signing key.
+# The directory the Secretariat would maintain: every State folder's public signing key, two
+# example points of contact per State, and a custom group of all of them (group:LOCALNET).
 write_directory() {
-  local out="$DIR/relay/directory.toml" nd code lines
+  local out="$DIR/relay/directory.toml" nd code lines lower members=""
   {
     echo "# Made by deploy/localnet.sh from the nodes' public signing keys."
     echo "version = $(date +%s)"
     for nd in "$DIR"/nodes/*/; do
       code=$(basename "$nd")
+      lower=$(echo "$code" | tr 'A-Z' 'a-z')
+      members="$members${members:+, }\"$code\""
       lines=$("$PKI" key-proof --key "$nd/signing.key" --state "$code" --json)
-      printf '\n[[state]]\ncode = "%s"\n[[state.key]]\npublic_key = "%s"\nproof = "%s"\nstatus = "active"\n' \
-        "$code" "$(echo "$lines" | json_field public_key)" "$(echo "$lines" | json_field proof)"
+      printf '\n[[state]]\ncode = "%s"\nbodies = ["%s national CERT", "%s ministry of foreign affairs"]\n' \
+        "$code" "$code" "$code"
+      printf '[[state.key]]\npublic_key = "%s"\nproof = "%s"\nstatus = "active"\n' \
+        "$(echo "$lines" | json_field public_key)" "$(echo "$lines" | json_field proof)"
+      printf '[[state.contact]]\nlevel = "technical"\norder = 1\nname = "%s CERT duty officer"\nemail = "cert@%s.example"\nhours = "24/7"\nlanguages = ["en"]\n' \
+        "$code" "$lower"
+      printf '[[state.contact]]\nlevel = "diplomatic"\norder = 2\nname = "%s cyber policy desk"\nemail = "cyber@mfa.%s.example"\nhours = "office hours"\nlanguages = ["en", "fr"]\n' \
+        "$code" "$lower"
     done
+    printf '\n[[group]]\nname = "LOCALNET"\nkind = "custom"\ntitle = "Every State of this local network"\nmembers = [%s]\n' \
+      "$members"
   } >"$out"
 }
 

@@ -22,6 +22,8 @@ class ControlClient {
   virtual absl::StatusOr<v1::ListResponse> List(const v1::ListRequest& request) = 0;
   virtual absl::StatusOr<v1::ShowResponse> Show(const v1::ShowRequest& request) = 0;
   virtual absl::StatusOr<v1::StatusResponse> Status(const v1::StatusRequest& request) = 0;
+  virtual absl::StatusOr<v1::NodeDirectoryResponse> GetDirectory(
+      const v1::NodeDirectoryRequest& request) = 0;
 };
 
 }  // namespace poc::pocctl

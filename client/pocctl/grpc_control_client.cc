@@ -44,6 +44,10 @@ class GrpcControlClient final : public ControlClient {
   absl::StatusOr<v1::StatusResponse> Status(const v1::StatusRequest& request) override {
     return Call(&v1::NodeControl::Stub::Status, request, v1::StatusResponse());
   }
+  absl::StatusOr<v1::NodeDirectoryResponse> GetDirectory(
+      const v1::NodeDirectoryRequest& request) override {
+    return Call(&v1::NodeControl::Stub::GetDirectory, request, v1::NodeDirectoryResponse());
+  }
 
  private:
   template <typename Request, typename Response>

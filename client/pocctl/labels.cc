@@ -45,6 +45,12 @@ constexpr Labels kEnglish = {
     /*software=*/"Software",
     /*audit_witness=*/"Audit log",
     /*alarm=*/"ALARM",
+    /*state_name=*/"Name",
+    /*bodies=*/"Authorized bodies",
+    /*contact=*/"Contact",
+    /*key=*/"Signing key",
+    /*certificate=*/"Node certificate",
+    /*groups=*/"Groups",
 };
 
 }  // namespace

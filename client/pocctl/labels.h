@@ -55,6 +55,13 @@ struct Labels {
   std::string_view software;
   std::string_view audit_witness;
   std::string_view alarm;
+  // directory
+  std::string_view state_name;
+  std::string_view bodies;
+  std::string_view contact;
+  std::string_view key;
+  std::string_view certificate;
+  std::string_view groups;
 };
 
 // Labels for `lang`; English for any language without its own labels yet.

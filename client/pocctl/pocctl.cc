@@ -9,6 +9,7 @@
 
 #include "client/pocctl/ack.h"
 #include "client/pocctl/audit_command.h"
+#include "client/pocctl/directory_command.h"
 #include "client/pocctl/help_formatter.h"
 #include "client/pocctl/inbox.h"
 #include "client/pocctl/labels.h"
@@ -37,6 +38,7 @@ constexpr char kFooter[] =
     "  pocctl send --to KEN,BRA --type rfi --subject \"Scanning from AS64500\" --urgency urgent\n"
     "  pocctl inbox --unacked\n"
     "  pocctl show 0190c3a2 && pocctl ack 0190c3a2\n"
+    "  pocctl directory show KEN\n"
     "  pocctl audit verify\n"
     "Run pocctl COMMAND --help for each command's flags.";
 
@@ -97,11 +99,13 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
   CLI::App* ack_cmd = AddAckCommand(app, &ack);
   CLI::App* reply_cmd = AddReplyCommand(app, &reply);
   CLI::App* status_cmd = AddStatusCommand(app);
+  DirectoryOptions directory;
+  CLI::App* directory_cmd = AddDirectoryCommand(app, &directory);
   AuditOptions audit;
   CLI::App* audit_cmd = AddAuditCommand(app, &audit);
   // Subcommand help does not list the parent's flags; name them.
-  for (CLI::App* cmd :
-       {send_cmd, inbox_cmd, sent_cmd, show_cmd, ack_cmd, reply_cmd, status_cmd, audit_cmd}) {
+  for (CLI::App* cmd : {send_cmd, inbox_cmd, sent_cmd, show_cmd, ack_cmd, reply_cmd, status_cmd,
+                        directory_cmd, audit_cmd}) {
     cmd->footer(cmd->get_footer() + "\n\n" + kGlobalFlags);
   }
   // Set after the subcommands, which would otherwise inherit it.
@@ -130,6 +134,8 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
     status = RunReply(reply, ctx);
   } else if (status_cmd->parsed()) {
     status = RunStatus(ctx);
+  } else if (directory_cmd->parsed()) {
+    status = RunDirectory(directory, ctx);
   } else if (audit_cmd->parsed()) {
     const bool err_is_tty = env.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
     status = RunAudit(audit, ctx, *env.err, err_is_tty);

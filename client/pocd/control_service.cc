@@ -156,6 +156,18 @@ grpc::Status ControlService::Show(grpc::ServerContext*, const v1::ShowRequest* r
   return grpc::Status::OK;
 }
 
+grpc::Status ControlService::GetDirectory(grpc::ServerContext*, const v1::NodeDirectoryRequest*,
+                                          v1::NodeDirectoryResponse* response) {
+  auto directory = directory_->Get();
+  if (!directory) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "the node has no directory yet: it gets one from the relay on its first "
+                        "connection; check `pocctl status`");
+  }
+  *response->mutable_directory() = directory->proto();
+  return grpc::Status::OK;
+}
+
 grpc::Status ControlService::Status(grpc::ServerContext*, const v1::StatusRequest*,
                                     v1::StatusResponse* response) {
   const LinkStatus link = link_->status();

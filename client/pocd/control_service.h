@@ -39,6 +39,8 @@ class ControlService final : public v1::NodeControl::Service {
                     v1::ShowResponse* response) override;
   grpc::Status Status(grpc::ServerContext* context, const v1::StatusRequest* request,
                       v1::StatusResponse* response) override;
+  grpc::Status GetDirectory(grpc::ServerContext* context, const v1::NodeDirectoryRequest* request,
+                            v1::NodeDirectoryResponse* response) override;
 
  private:
   // Validates, signs, stores in the outbox, then tries the relay once. `before_submit` runs

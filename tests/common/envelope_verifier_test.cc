@@ -105,6 +105,22 @@ TEST_F(EnvelopeVerifierTest, RejectsARevokedKey) {
   EXPECT_THAT(MessageOf(verified.status()), HasSubstr(fra_revoked_key_.public_key().key_id()));
 }
 
+TEST_F(EnvelopeVerifierTest, AcceptsARevokedKeyOnlyForMessagesCreatedBeforeItsRevocation) {
+  // The fixture's messages are created at 1795840041; revoke FRA's second key 1 s later.
+  v1::Directory directory = view_->proto();
+  v1::SigningKey* revoked = directory.mutable_states(0)->mutable_keys(1);
+  revoked->mutable_revoked_at()->set_seconds(1795840042);
+  auto view = DirectoryView::Build(directory);
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_TRUE(VerifyEnvelope(SignEnvelope(MessageFrom("FRA"), fra_revoked_key_), *view).ok());
+  revoked->mutable_revoked_at()->set_seconds(1795840041);
+  view = DirectoryView::Build(directory);
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(
+      VerifyEnvelope(SignEnvelope(MessageFrom("FRA"), fra_revoked_key_), *view).status().code(),
+      absl::StatusCode::kUnauthenticated);
+}
+
 TEST_F(EnvelopeVerifierTest, RejectsTamperedBytes) {
   v1::Envelope env = SignEnvelope(MessageFrom("FRA"), fra_key_);
   std::string* bytes = env.mutable_message();

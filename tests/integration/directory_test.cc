@@ -234,5 +234,31 @@ TEST_F(DirectoryTest, TheRelayRefusesMessagesSignedWithAKeyAfterItsValidityOrRev
   EXPECT_TRUE(Submit(MakeMessage("DEU", {"BRA"})).ok());
 }
 
+TEST_F(DirectoryTest, PocctlShowsTheDirectoryFromTheNodesCopyWhileTheRelayIsDown) {
+  net_->WriteDirectory(1, {}, "[[group]]\nname = \"pilot\"\nmembers = [\"KEN\", \"BRA\"]\n");
+  net_->StartRelay();
+  net_->StartNode("KEN");
+  ASSERT_TRUE(WaitFor([&] { return net_->NodeConnected("KEN"); })) << net_->node("KEN").Log();
+  net_->StopNode("KEN", SIGTERM);
+  net_->StopRelay(SIGKILL);
+  net_->StartNode("KEN");  // restarts with no relay to fetch from
+
+  auto pocctl = [&](const Strings& args) {
+    Strings argv = {"/usr/bin/timeout", "60", BinaryPath("client/pocctl/pocctl"), "--node",
+                    net_->NodeDir("KEN")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv);
+  };
+  const RunResult show = pocctl({"directory", "show"});
+  EXPECT_EQ(show.exit_code, 0) << show.output;
+  EXPECT_NE(show.output.find("Directory version 1, 4 States"), std::string::npos) << show.output;
+  const RunResult groups = pocctl({"directory", "groups", "pilot", "--json"});
+  EXPECT_EQ(groups.exit_code, 0) << groups.output;
+  EXPECT_NE(groups.output.find(R"("members":["KEN","BRA"])"), std::string::npos) << groups.output;
+  const RunResult csv = pocctl({"directory", "export", "--format", "csv"});
+  EXPECT_EQ(csv.exit_code, 0) << csv.output;
+  EXPECT_NE(csv.output.find("KEN,Kenya,"), std::string::npos) << csv.output;
+}
+
 }  // namespace
 }  // namespace poc::testing

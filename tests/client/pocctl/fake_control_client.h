@@ -26,6 +26,7 @@ struct FakePocd {
   v1::ListResponse sent;
   v1::ShowResponse show_response;
   v1::StatusResponse status_response;
+  v1::NodeDirectoryResponse directory_response;
   absl::Status fail_with = absl::OkStatus();  // when not OK, every RPC returns it
 
   Connector connector() {
@@ -70,6 +71,11 @@ struct FakePocd {
     absl::StatusOr<v1::StatusResponse> Status(const v1::StatusRequest&) override {
       if (!pocd_->fail_with.ok()) return pocd_->fail_with;
       return pocd_->status_response;
+    }
+    absl::StatusOr<v1::NodeDirectoryResponse> GetDirectory(
+        const v1::NodeDirectoryRequest&) override {
+      if (!pocd_->fail_with.ok()) return pocd_->fail_with;
+      return pocd_->directory_response;
     }
 
    private:
