@@ -3,23 +3,16 @@
 #include <spdlog/spdlog.h>
 
 #include "common/rpc/grpc_status.h"
-#include "common/tls/peer_identity.h"
+#include "server/access_policy.h"
 #include "server/relay_session.h"
 
 namespace poc {
 namespace {
 
-// The caller's State, from its verified certificate only.
-absl::StatusOr<std::string> CallerState(grpc::CallbackServerContext* context) {
-  auto auth = context->auth_context();
-  if (!auth) return absl::UnauthenticatedError("no TLS client certificate");
-  auto peer = PeerIdentityFromAuthContext(*auth);
+// The caller's State, from its verified certificate only, when its role may call `rpc`.
+absl::StatusOr<std::string> CallerState(grpc::CallbackServerContext* context, Rpc rpc) {
+  absl::StatusOr<PeerIdentity> peer = Authorize(context->auth_context(), rpc);
   if (!peer.ok()) return peer.status();
-  if (peer->role != Role::kState) {
-    return absl::PermissionDeniedError(std::string("only State nodes may call this; the caller "
-                                                   "is ") +
-                                       RoleName(peer->role) + " " + peer->name);
-  }
   return peer->name;
 }
 
@@ -36,7 +29,7 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
                                                const v1::SubmitRequest* request,
                                                v1::SubmitResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto state = CallerState(context);
+  auto state = CallerState(context, Rpc::kSubmit);
   if (!state.ok()) {
     spdlog::warn("submit refused ({}): {}", context->peer(), state.status().ToString());
     core_->metrics->submits_rejected[static_cast<size_t>(state.status().code()) % 17].fetch_add(1);
@@ -90,7 +83,7 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
 
 grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame>* RelayService::Session(
     grpc::CallbackServerContext* context) {
-  auto state = CallerState(context);
+  auto state = CallerState(context, Rpc::kSession);
   if (!state.ok()) {
     spdlog::warn("session refused ({}): {}", context->peer(), state.status().ToString());
     return new RefusedSession(ToGrpcStatus(state.status()));
@@ -107,9 +100,10 @@ grpc::ServerUnaryReactor* RelayService::GetDirectory(grpc::CallbackServerContext
                                                      const v1::GetDirectoryRequest* /*request*/,
                                                      v1::GetDirectoryResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto state = CallerState(context);
-  if (!state.ok()) {
-    reactor->Finish(ToGrpcStatus(state.status()));
+  auto caller = Authorize(context->auth_context(), Rpc::kGetDirectory);
+  if (!caller.ok()) {
+    spdlog::warn("directory refused ({}): {}", context->peer(), caller.status().ToString());
+    reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
   *response->mutable_directory() = core_->directory->Get()->signed_snapshot;

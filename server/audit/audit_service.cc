@@ -2,17 +2,13 @@
 
 #include "common/rpc/grpc_status.h"
 #include "common/status_macros.h"
-#include "common/tls/peer_identity.h"
+#include "server/access_policy.h"
 
 namespace poc {
 namespace {
 
-absl::Status Authenticated(grpc::CallbackServerContext* context) {
-  auto auth = context->auth_context();
-  if (!auth) {
-    return absl::UnauthenticatedError("no TLS client certificate");
-  }
-  return PeerIdentityFromAuthContext(*auth).status();
+absl::Status Authorized(grpc::CallbackServerContext* context, Rpc rpc) {
+  return Authorize(context->auth_context(), rpc).status();
 }
 
 grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl::Status& s) {
@@ -26,7 +22,7 @@ grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl:
 grpc::ServerUnaryReactor* AuditService::GetCheckpoint(grpc::CallbackServerContext* context,
                                                       const v1::GetCheckpointRequest* request,
                                                       v1::GetCheckpointResponse* response) {
-  absl::Status s = Authenticated(context);
+  absl::Status s = Authorized(context, Rpc::kGetCheckpoint);
   if (s.ok()) {
     if (request->fresh()) {
       s = log_->SignCheckpoint().status();
@@ -46,7 +42,7 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
     grpc::CallbackServerContext* context, const v1::GetInclusionProofRequest* request,
     v1::GetInclusionProofResponse* response) {
   auto run = [&]() -> absl::Status {
-    RETURN_IF_ERROR(Authenticated(context));
+    RETURN_IF_ERROR(Authorized(context, Rpc::kGetInclusionProof));
     const uint64_t size = request->tree_size() != 0 ? request->tree_size() : log_->latest_size();
     if (size == 0 || size > store_->AuditSize()) {
       return absl::OutOfRangeError(
@@ -89,7 +85,7 @@ grpc::ServerUnaryReactor* AuditService::GetConsistencyProof(
     grpc::CallbackServerContext* context, const v1::GetConsistencyProofRequest* request,
     v1::GetConsistencyProofResponse* response) {
   auto run = [&]() -> absl::Status {
-    RETURN_IF_ERROR(Authenticated(context));
+    RETURN_IF_ERROR(Authorized(context, Rpc::kGetConsistencyProof));
     if (request->first() == 0 || request->first() > request->second() ||
         request->second() > store_->AuditSize()) {
       return absl::OutOfRangeError("need 0 < first <= second <= " +
@@ -109,7 +105,7 @@ grpc::ServerUnaryReactor* AuditService::GetEntries(grpc::CallbackServerContext* 
                                                    const v1::GetEntriesRequest* request,
                                                    v1::GetEntriesResponse* response) {
   auto run = [&]() -> absl::Status {
-    RETURN_IF_ERROR(Authenticated(context));
+    RETURN_IF_ERROR(Authorized(context, Rpc::kGetEntries));
     if (request->count() == 0 || request->count() > kMaxEntries) {
       return absl::InvalidArgumentError("count: ask for 1 to " + std::to_string(kMaxEntries) +
                                         " entries");
@@ -132,15 +128,7 @@ grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerConte
                                                        const v1::AddCosignatureRequest* request,
                                                        v1::AddCosignatureResponse* /*response*/) {
   auto run = [&]() -> absl::Status {
-    auto auth = context->auth_context();
-    if (!auth) {
-      return absl::UnauthenticatedError("no TLS client certificate");
-    }
-    ASSIGN_OR_RETURN(PeerIdentity peer, PeerIdentityFromAuthContext(*auth));
-    if (peer.role != Role::kState) {
-      return absl::PermissionDeniedError(std::string("only States witness the audit log; ") +
-                                         RoleName(peer.role) + " callers cannot cosign");
-    }
+    ASSIGN_OR_RETURN(PeerIdentity peer, Authorize(context->auth_context(), Rpc::kAddCosignature));
     std::vector<Ed25519PublicKey> active;
     const auto directory = directory_->Get();
     if (const v1::StateEntry* entry = directory->view.FindState(peer.name)) {

@@ -1,0 +1,52 @@
+#include "server/access_policy.h"
+
+namespace poc {
+
+const std::vector<AccessRule>& AccessRules() {
+  static const std::vector<AccessRule> rules = {
+      {Rpc::kSubmit, "poc.v1.Relay/Submit", true, false, false,
+       "only States send; a node sends for the State in its certificate"},
+      {Rpc::kSession, "poc.v1.Relay/Session", true, false, false,
+       "deliveries and receipts go to State nodes only"},
+      {Rpc::kGetDirectory, "poc.v1.Relay/GetDirectory", true, true, false,
+       "points of contact are for States and the Secretariat"},
+      {Rpc::kGetCheckpoint, "poc.v1.Audit/GetCheckpoint", true, true, true,
+       "the audit log is public (also served on HTTP)"},
+      {Rpc::kGetInclusionProof, "poc.v1.Audit/GetInclusionProof", true, true, true,
+       "the audit log is public (also served on HTTP)"},
+      {Rpc::kGetConsistencyProof, "poc.v1.Audit/GetConsistencyProof", true, true, true,
+       "the audit log is public (also served on HTTP)"},
+      {Rpc::kGetEntries, "poc.v1.Audit/GetEntries", true, true, true,
+       "the audit log is public (also served on HTTP)"},
+      {Rpc::kAddCosignature, "poc.v1.Audit/AddCosignature", true, false, false,
+       "States are the log's witnesses"},
+  };
+  return rules;
+}
+
+const AccessRule& RuleFor(Rpc rpc) {
+  for (const AccessRule& rule : AccessRules()) {
+    if (rule.rpc == rpc) return rule;
+  }
+  std::abort();  // every Rpc has a rule; a test checks it
+}
+
+absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthContext>& auth,
+                                       Rpc rpc) {
+  if (!auth) return absl::UnauthenticatedError("no TLS client certificate");
+  absl::StatusOr<PeerIdentity> peer = PeerIdentityFromAuthContext(*auth);
+  if (!peer.ok()) return peer.status();
+  const AccessRule& rule = RuleFor(rpc);
+  const bool allowed = (peer->role == Role::kState && rule.state) ||
+                       (peer->role == Role::kSecretariat && rule.secretariat) ||
+                       (peer->role == Role::kObserver && rule.observer);
+  if (allowed) return peer;
+  std::string who;
+  if (rule.state) who += "State nodes";
+  if (rule.secretariat) who += std::string(who.empty() ? "" : ", ") + "the Secretariat";
+  if (rule.observer) who += std::string(who.empty() ? "" : ", ") + "observers";
+  return absl::PermissionDeniedError(std::string(rule.name) + " is for " + who + " (" + rule.why +
+                                     "); the caller is " + RoleName(peer->role) + " " + peer->name);
+}
+
+}  // namespace poc

@@ -1,0 +1,48 @@
+// Who may call what: the one table every relay RPC checks, and the README's roles table.
+// The role comes only from the caller's verified certificate (common/tls/peer_identity.h).
+#ifndef POC_SERVER_ACCESS_POLICY_H_
+#define POC_SERVER_ACCESS_POLICY_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/tls/peer_identity.h"
+
+namespace poc {
+
+enum class Rpc {
+  kSubmit,
+  kSession,
+  kGetDirectory,
+  kGetCheckpoint,
+  kGetInclusionProof,
+  kGetConsistencyProof,
+  kGetEntries,
+  kAddCosignature,
+};
+
+struct AccessRule {
+  Rpc rpc;
+  const char* name;  // "poc.v1.Relay/Submit"
+  bool state;
+  bool secretariat;
+  bool observer;
+  const char* why;  // one line for the README and for denials
+};
+
+// Every RPC the relay serves, in README order.
+const std::vector<AccessRule>& AccessRules();
+
+const AccessRule& RuleFor(Rpc rpc);
+
+// The caller's identity when its role may call `rpc`; UNAUTHENTICATED without a usable
+// certificate identity, PERMISSION_DENIED naming the RPC, the caller and who may call it.
+absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthContext>& auth,
+                                       Rpc rpc);
+
+}  // namespace poc
+
+#endif  // POC_SERVER_ACCESS_POLICY_H_

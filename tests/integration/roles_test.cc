@@ -1,0 +1,118 @@
+// Every relay RPC enforces the roles table (server/access_policy.h) over real mutual TLS: each
+// role that may not call an RPC gets PERMISSION_DENIED naming the RPC, and each role that may
+// is let through.
+#include <gtest/gtest.h>
+
+#include "poc/v1/audit_service.grpc.pb.h"
+#include "server/access_policy.h"
+#include "tests/integration/test_network.h"
+
+namespace poc::testing {
+namespace {
+
+// Calls `rpc` with a minimal request; the status says whether the role got past the check.
+grpc::Status Call(Rpc rpc, const std::shared_ptr<grpc::Channel>& channel) {
+  auto relay = v1::Relay::NewStub(channel);
+  auto audit = v1::Audit::NewStub(channel);
+  grpc::ClientContext ctx;
+  SetTestDeadline(&ctx);
+  switch (rpc) {
+    case Rpc::kSubmit: {
+      v1::SubmitResponse response;
+      return relay->Submit(&ctx, v1::SubmitRequest(), &response);
+    }
+    case Rpc::kSession: {
+      auto stream = relay->Session(&ctx);
+      v1::RelayFrame frame;
+      if (stream->Read(&frame)) {
+        ctx.TryCancel();
+        stream->Finish();
+        return grpc::Status::OK;  // welcomed
+      }
+      return stream->Finish();
+    }
+    case Rpc::kGetDirectory: {
+      v1::GetDirectoryResponse response;
+      return relay->GetDirectory(&ctx, v1::GetDirectoryRequest(), &response);
+    }
+    case Rpc::kGetCheckpoint: {
+      v1::GetCheckpointResponse response;
+      return audit->GetCheckpoint(&ctx, v1::GetCheckpointRequest(), &response);
+    }
+    case Rpc::kGetInclusionProof: {
+      v1::GetInclusionProofRequest request;
+      request.set_leaf_index(0);
+      v1::GetInclusionProofResponse response;
+      return audit->GetInclusionProof(&ctx, request, &response);
+    }
+    case Rpc::kGetConsistencyProof: {
+      v1::GetConsistencyProofResponse response;
+      return audit->GetConsistencyProof(&ctx, v1::GetConsistencyProofRequest(), &response);
+    }
+    case Rpc::kGetEntries: {
+      v1::GetEntriesRequest request;
+      request.set_count(1);
+      v1::GetEntriesResponse response;
+      return audit->GetEntries(&ctx, request, &response);
+    }
+    case Rpc::kAddCosignature: {
+      v1::AddCosignatureResponse response;
+      return audit->AddCosignature(&ctx, v1::AddCosignatureRequest(), &response);
+    }
+  }
+  return grpc::Status(grpc::StatusCode::INTERNAL, "no call for this RPC in the test");
+}
+
+class RolesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    net_ = std::make_unique<TestNetwork>(std::vector<std::string>{"FRA", "KEN"});
+    const std::string pki = net_->dir() + "/pki";
+    net_->Pki({"admin-cert", "--dir", pki, "--out", net_->dir() + "/admin"});
+    net_->Pki(
+        {"observer-cert", "--dir", pki, "--slug", "cyber-ngo", "--out", net_->dir() + "/observer"});
+    net_->StartRelay();
+  }
+
+  std::unique_ptr<TestNetwork> net_;
+};
+
+TEST_F(RolesTest, EveryRpcLetsThroughExactlyTheRolesItsRuleNames) {
+  struct Caller {
+    const char* role;
+    std::shared_ptr<grpc::Channel> channel;
+    bool AccessRule::*allowed;
+  };
+  const std::vector<Caller> callers = {
+      {"state", net_->RelayChannel(net_->NodeDir("FRA")), &AccessRule::state},
+      {"secretariat", net_->RelayChannel(net_->dir() + "/admin", "admin"),
+       &AccessRule::secretariat},
+      {"observer", net_->RelayChannel(net_->dir() + "/observer", "observer"),
+       &AccessRule::observer},
+  };
+  int denials = 0;
+  for (const AccessRule& rule : AccessRules()) {
+    for (const Caller& caller : callers) {
+      const grpc::Status s = Call(rule.rpc, caller.channel);
+      if (rule.*caller.allowed) {
+        EXPECT_NE(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << rule.name << " as " << caller.role << ": " << s.error_message();
+        EXPECT_NE(s.error_code(), grpc::StatusCode::UNAVAILABLE)
+            << rule.name << " as " << caller.role << ": " << s.error_message();
+      } else {
+        ++denials;
+        EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << rule.name << " as " << caller.role << ": " << s.error_message();
+        EXPECT_NE(s.error_message().find(rule.name), std::string::npos) << s.error_message();
+        EXPECT_NE(s.error_message().find(std::string("the caller is ") + caller.role),
+                  std::string::npos)
+            << s.error_message();
+      }
+    }
+  }
+  // Submit, Session and AddCosignature deny two roles each; GetDirectory denies observers.
+  EXPECT_EQ(denials, 7);
+}
+
+}  // namespace
+}  // namespace poc::testing
