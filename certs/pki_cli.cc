@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "certs/ca.h"
 #include "certs/cert_info.h"
+#include "certs/crl.h"
 #include "certs/role_certs.h"
 #include "certs/signing_key.h"
 #include "common/crypto/ed25519.h"
@@ -153,6 +154,23 @@ absl::Status RunKeyProof(const std::string& key_file, const std::string& state, 
   ASSIGN_OR_RETURN(SigningKeyFiles files, ProveSigningKey(key_file, state));
   PrintSigningKey(files, state, json, out);
   return absl::OkStatus();
+}
+
+void PrintCrl(const CrlResult& r, bool json, std::ostream& out) {
+  if (json) {
+    nlohmann::json j{{"crl", r.path},
+                     {"revoked_certificates", r.entries},
+                     {"next_update",
+                      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", r.next_update, absl::UTCTimeZone())}};
+    if (!r.serial.empty()) j["serial"] = r.serial;
+    out << j.dump() << "\n";
+    return;
+  }
+  if (!r.serial.empty()) out << "revoked serial " << r.serial << "\n";
+  out << "wrote " << r.path << " (" << r.entries << " revoked certificate(s); valid until "
+      << absl::FormatTime("%Y-%m-%d %H:%M UTC", r.next_update, absl::UTCTimeZone())
+      << ")\nCopy it to the relay (setting tls.crl) and send the relay SIGHUP: it then refuses "
+         "the certificate and closes its open sessions.\n";
 }
 
 absl::Status RunShow(const std::string& path, bool json, std::ostream& out) {
@@ -333,6 +351,38 @@ int RunPkiCli(int argc, const char* const* argv, std::ostream& out, std::ostream
       "it reads the private key and writes nothing. The Secretariat pastes the lines into the "
       "State's [[state.key]] entry; the relay refuses a key without a valid proof.");
 
+  RevokeRequest revoke_request;
+  std::string revoke_reason = "unspecified";
+  bool revoke_json = false;
+  CLI::App* revoke = app.add_subcommand(
+      "revoke", "Revoke a certificate: add it to the federation's CRL, PKI/crl.pem");
+  revoke->add_option("--dir", revoke_request.dir, "the PKI folder (ca.key, ca.crt)")
+      ->required()
+      ->type_name("PKI");
+  revoke->add_option("--cert", revoke_request.cert_path, "the certificate to revoke (.crt)")
+      ->required()
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  revoke
+      ->add_option("--reason", revoke_reason,
+                   "key-compromise, superseded, cessation or unspecified")
+      ->capture_default_str();
+  revoke->add_flag("--json", revoke_json, "print {\"serial\",\"crl\",...} as JSON");
+  revoke->footer(
+      "The CRL keeps every earlier entry and is signed again by the CA (valid 90 days; renew "
+      "with `poc-pki crl`). Give it to the relay as tls.crl and send it SIGHUP.\n"
+      "Example: poc-pki revoke --dir pki --cert kenya/node.crt --reason key-compromise");
+
+  std::string crl_dir;
+  bool crl_json = false;
+  CLI::App* crl = app.add_subcommand(
+      "crl", "Sign the CRL (PKI/crl.pem) again with the same entries, or make an empty one");
+  crl->add_option("--dir", crl_dir, "the PKI folder (ca.key, ca.crt)")
+      ->required()
+      ->type_name("PKI");
+  crl->add_flag("--json", crl_json, "print JSON");
+  crl->footer("Run it before the CRL's next update date passes (every 90 days at the latest).");
+
   std::string show_file;
   bool show_json = false;
   CLI::App* show = app.add_subcommand(
@@ -354,6 +404,19 @@ int RunPkiCli(int argc, const char* const* argv, std::ostream& out, std::ostream
     status = RunInit(ca_spec, out);
   } else if (signing->parsed()) {
     status = RunSigningKey(signing_out, signing_name, signing_state, signing_json, out);
+  } else if (revoke->parsed()) {
+    absl::StatusOr<int> reason = ParseRevocationReason(revoke_reason);
+    status = reason.status();
+    if (reason.ok()) {
+      revoke_request.reason = *reason;
+      absl::StatusOr<CrlResult> r = RevokeCertificate(revoke_request, absl::Now());
+      if (r.ok()) PrintCrl(*r, revoke_json, out);
+      status = r.status();
+    }
+  } else if (crl->parsed()) {
+    absl::StatusOr<CrlResult> r = ReissueCrl(crl_dir, absl::Now());
+    if (r.ok()) PrintCrl(*r, crl_json, out);
+    status = r.status();
   } else if (proof->parsed()) {
     status = RunKeyProof(proof_key, proof_state, proof_json, out);
   } else if (show->parsed()) {

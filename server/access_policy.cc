@@ -32,10 +32,17 @@ const AccessRule& RuleFor(Rpc rpc) {
 }
 
 absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthContext>& auth,
-                                       Rpc rpc) {
+                                       Rpc rpc, const RevocationList* revoked) {
   if (!auth) return absl::UnauthenticatedError("no TLS client certificate");
   absl::StatusOr<PeerIdentity> peer = PeerIdentityFromAuthContext(*auth);
   if (!peer.ok()) return peer.status();
+  if (const Revocation* r = revoked != nullptr ? revoked->Find(peer->serial) : nullptr) {
+    return absl::UnauthenticatedError(
+        "the certificate of " + std::string(RoleName(peer->role)) + " " + peer->name + " (serial " +
+        peer->serial + ") was revoked by the federation CA at " +
+        absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", r->revoked_at, absl::UTCTimeZone()) + " (" +
+        RevocationReasonText(r->reason) + "); ask the Secretariat for a new certificate");
+  }
   const AccessRule& rule = RuleFor(rpc);
   const bool allowed = (peer->role == Role::kState && rule.state) ||
                        (peer->role == Role::kSecretariat && rule.secretariat) ||

@@ -5,11 +5,14 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/tls/peer_identity.h"
+#include "common/tls/revocation_list.h"
 
 namespace poc {
 
@@ -39,9 +42,27 @@ const std::vector<AccessRule>& AccessRules();
 const AccessRule& RuleFor(Rpc rpc);
 
 // The caller's identity when its role may call `rpc`; UNAUTHENTICATED without a usable
-// certificate identity, PERMISSION_DENIED naming the RPC, the caller and who may call it.
+// certificate identity or when `revoked` (may be null) lists its certificate,
+// PERMISSION_DENIED naming the RPC, the caller and who may call it.
 absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthContext>& auth,
-                                       Rpc rpc);
+                                       Rpc rpc, const RevocationList* revoked = nullptr);
+
+// Thread-safe holder of the CRL in force, replaced on SIGHUP. Null when none is configured.
+class RevocationHolder {
+ public:
+  std::shared_ptr<const RevocationList> Get() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return current_;
+  }
+  void Set(std::shared_ptr<const RevocationList> next) {
+    std::lock_guard<std::mutex> lock(mu_);
+    current_ = std::move(next);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const RevocationList> current_;  // guarded by mu_
+};
 
 }  // namespace poc
 

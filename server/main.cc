@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
       "nodes, keeping an audit log of every step.\n\n"
       "Settings come from --config FILE (TOML; see deploy/relay.toml.sample) and from flags,\n"
       "a flag winning over the file. Signals: SIGTERM/SIGINT stop gracefully; SIGHUP re-reads\n"
-      "the directory file."};
+      "the directory file and the CRL (tls.crl)."};
   app.footer("Example:\n  poc-relay --config /etc/poc/relay.toml\n");
   std::string config_path;
   app.add_option("-c,--config", config_path, "TOML settings file");
@@ -184,6 +184,7 @@ int main(int argc, char** argv) {
         return;
       }
       (void)(*relay)->ReloadDirectory();
+      (void)(*relay)->ReloadRevocations();
       wait_reload();
     });
   };

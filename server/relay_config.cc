@@ -23,6 +23,9 @@ void RelayConfig::Bind(ConfigBinder* b) {
   b->AddPath("--tls-ca", "tls.ca", &tls.ca, "federation root CA certificate");
   b->AddPath("--tls-cert", "tls.cert", &tls.cert, "the relay's server certificate");
   b->AddPath("--tls-key", "tls.key", &tls.key, "the relay's TLS private key (mode 0600)");
+  b->AddPath("--tls-crl", "tls.crl", &crl,
+             "the federation CA's revocation list (poc-pki revoke); re-read on SIGHUP, and open "
+             "sessions of newly revoked certificates are closed");
   b->AddInt("--max-message-bytes", "limits.max_message_bytes", &max_message_bytes,
             "largest accepted signed message, in bytes");
   b->AddString("--clock-skew", "limits.clock_skew", &clock_skew_text,

@@ -22,6 +22,8 @@ struct RelayConfig {
   std::string directory = "directory.toml";
   std::string signing_key = "relay-signing.key";
   TlsFiles tls;
+  // The federation CA's revocation list (`poc-pki revoke`); empty: no certificate is revoked.
+  std::string crl;
   int64_t max_message_bytes = 256 * 1024;
   std::string clock_skew_text = "5m";
   std::string max_message_age_text = "72h";

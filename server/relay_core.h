@@ -5,6 +5,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "common/util/clock.h"
+#include "server/access_policy.h"
 #include "server/directory_holder.h"
 #include "server/relay_metrics.h"
 #include "server/relay_signer.h"
@@ -17,6 +18,7 @@ namespace poc {
 struct RelayCore {
   RelayStore* store;
   DirectoryHolder* directory;
+  RevocationHolder* revocations;  // the CRL in force (may hold null)
   const RelaySigner* signer;
   const Clock* clock;
   SubmissionLimits limits;

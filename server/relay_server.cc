@@ -43,6 +43,40 @@ absl::Status RelayServer::RecordDirectory(const PublishedDirectory& directory) {
   return absl::OkStatus();
 }
 
+absl::Status RelayServer::LoadRevocations() {
+  if (config_.crl.empty()) {
+    revocations_.Set(nullptr);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<RevocationList> list = RevocationList::Load(config_.crl, config_.tls.ca);
+  if (!list.ok()) {
+    return absl::Status(list.status().code(), "tls.crl: " + std::string(list.status().message()));
+  }
+  if (list->next_update() < clock_->Now()) {
+    spdlog::warn("the CRL {} was due to be replaced at {}; issue a fresh one with `poc-pki crl`",
+                 config_.crl, FormatUtc(list->next_update()));
+  }
+  spdlog::info("CRL {}: {} revoked certificate(s)", config_.crl, list->entries().size());
+  revocations_.Set(std::make_shared<const RevocationList>(*std::move(list)));
+  return absl::OkStatus();
+}
+
+absl::Status RelayServer::ReloadRevocations() {
+  if (absl::Status s = LoadRevocations(); !s.ok()) {
+    spdlog::error("CRL reload failed, the previous list stays in force: {}", s.ToString());
+    return s;
+  }
+  auto list = revocations_.Get();
+  if (list && core_) {
+    const size_t closed = core_->registry.CloseRevoked(
+        [&list](const std::string& serial) { return list->Find(serial) != nullptr; },
+        "this node's certificate was revoked by the federation CA; ask the Secretariat for a "
+        "new one");
+    if (closed > 0) spdlog::warn("closed {} session(s) of revoked certificates", closed);
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfig& config,
                                                                 const Clock* clock) {
   std::unique_ptr<RelayServer> relay(new RelayServer());
@@ -52,6 +86,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   relay->signer_ = std::make_unique<RelaySigner>(std::move(key));
   ASSIGN_OR_RETURN(auto directory, relay->LoadDirectory());
   relay->directory_ = std::make_unique<DirectoryHolder>(directory);
+  RETURN_IF_ERROR(relay->LoadRevocations());
   ASSIGN_OR_RETURN(auto credentials, MakeServerCredentials(config.tls));
   ASSIGN_OR_RETURN(relay->store_,
                    SqliteRelayStore::Open(config.database, static_cast<int>(config.max_batch)));
@@ -59,13 +94,14 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
 
   ASSIGN_OR_RETURN(relay->audit_, AuditLog::Open(relay->store_.get(), relay->signer_->key(),
                                                  config.audit_origin, clock, &relay->metrics_));
-  relay->audit_service_ = std::make_unique<AuditService>(relay->audit_.get(), relay->store_.get(),
-                                                         relay->directory_.get());
+  relay->audit_service_ = std::make_unique<AuditService>(
+      relay->audit_.get(), relay->store_.get(), relay->directory_.get(), &relay->revocations_);
 
   relay->core_ = std::make_unique<RelayCore>();
   RelayCore& core = *relay->core_;
   core.store = relay->store_.get();
   core.directory = relay->directory_.get();
+  core.revocations = &relay->revocations_;
   core.signer = relay->signer_.get();
   core.clock = clock;
   core.limits.max_message_bytes = config.max_message_bytes;

@@ -37,6 +37,9 @@ class RelayServer {
   const RelayMetrics& metrics() const { return metrics_; }
   // Re-reads the directory file; on any error keeps serving the current one.
   absl::Status ReloadDirectory();
+  // Re-reads the CRL (tls.crl) and closes the open sessions of certificates it newly lists.
+  // A bad file changes nothing.
+  absl::Status ReloadRevocations();
   // Stops taking calls (open streams get `grace` to end), then drains the store.
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
@@ -46,12 +49,15 @@ class RelayServer {
   // Logs the directory in the audit log when it changed (RelayStore::RecordDirectory); errors
   // name the directory file.
   absl::Status RecordDirectory(const PublishedDirectory& directory);
+  // Reads config_.crl (if set) into revocations_; errors name the file.
+  absl::Status LoadRevocations();
 
   RelayConfig config_;
   const Clock* clock_ = nullptr;
   std::unique_ptr<SqliteRelayStore> store_;
   std::unique_ptr<RelaySigner> signer_;
   std::unique_ptr<DirectoryHolder> directory_;
+  RevocationHolder revocations_;
   std::unique_ptr<RelayCore> core_;
   std::unique_ptr<RelayService> service_;
   RelayMetrics metrics_;

@@ -10,8 +10,14 @@ namespace poc {
 namespace {
 
 // The caller's State, from its verified certificate only, when its role may call `rpc`.
-absl::StatusOr<std::string> CallerState(grpc::CallbackServerContext* context, Rpc rpc) {
-  absl::StatusOr<PeerIdentity> peer = Authorize(context->auth_context(), rpc);
+absl::StatusOr<PeerIdentity> Caller(grpc::CallbackServerContext* context, Rpc rpc,
+                                    const RelayCore& core) {
+  return Authorize(context->auth_context(), rpc, core.revocations->Get().get());
+}
+
+absl::StatusOr<std::string> CallerState(grpc::CallbackServerContext* context, Rpc rpc,
+                                        const RelayCore& core) {
+  absl::StatusOr<PeerIdentity> peer = Caller(context, rpc, core);
   if (!peer.ok()) return peer.status();
   return peer->name;
 }
@@ -29,7 +35,7 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
                                                const v1::SubmitRequest* request,
                                                v1::SubmitResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto state = CallerState(context, Rpc::kSubmit);
+  auto state = CallerState(context, Rpc::kSubmit, *core_);
   if (!state.ok()) {
     spdlog::warn("submit refused ({}): {}", context->peer(), state.status().ToString());
     core_->metrics->submits_rejected[static_cast<size_t>(state.status().code()) % 17].fetch_add(1);
@@ -83,24 +89,25 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
 
 grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame>* RelayService::Session(
     grpc::CallbackServerContext* context) {
-  auto state = CallerState(context, Rpc::kSession);
-  if (!state.ok()) {
-    spdlog::warn("session refused ({}): {}", context->peer(), state.status().ToString());
-    return new RefusedSession(ToGrpcStatus(state.status()));
+  auto peer = Caller(context, Rpc::kSession, *core_);
+  if (!peer.ok()) {
+    spdlog::warn("session refused ({}): {}", context->peer(), peer.status().ToString());
+    return new RefusedSession(ToGrpcStatus(peer.status()));
   }
-  if (!core_->directory->Get()->view.HasState(*state)) {
-    spdlog::warn("session refused: {} is not in the directory", *state);
+  if (!core_->directory->Get()->view.HasState(peer->name)) {
+    spdlog::warn("session refused: {} is not in the directory", peer->name);
     return new RefusedSession(
-        grpc::Status(grpc::StatusCode::PERMISSION_DENIED, *state + " is not in the directory"));
+        grpc::Status(grpc::StatusCode::PERMISSION_DENIED, peer->name + " is not in the directory"));
   }
-  return new RelaySession(core_, *state);
+  return new RelaySession(core_, peer->name, peer->serial);
 }
 
 grpc::ServerUnaryReactor* RelayService::GetDirectory(grpc::CallbackServerContext* context,
                                                      const v1::GetDirectoryRequest* /*request*/,
                                                      v1::GetDirectoryResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto caller = Authorize(context->auth_context(), Rpc::kGetDirectory);
+  auto caller =
+      Authorize(context->auth_context(), Rpc::kGetDirectory, core_->revocations->Get().get());
   if (!caller.ok()) {
     spdlog::warn("directory refused ({}): {}", context->peer(), caller.status().ToString());
     reactor->Finish(ToGrpcStatus(caller.status()));

@@ -12,8 +12,8 @@
 
 namespace poc {
 
-RelaySession::RelaySession(RelayCore* core, std::string state)
-    : core_(core), state_(std::move(state)) {
+RelaySession::RelaySession(RelayCore* core, std::string state, std::string certificate_serial)
+    : core_(core), state_(std::move(state)), serial_(std::move(certificate_serial)) {
   v1::RelayFrame welcome;
   welcome.mutable_welcome()->set_state(state_);
   welcome.mutable_welcome()->set_directory_version(core_->directory->Get()->view.version());
@@ -28,7 +28,7 @@ RelaySession::RelaySession(RelayCore* core, std::string state)
     FetchLocked();
   }
   StartRead(&in_);
-  core_->registry.Register(state_, this);
+  core_->registry.Register(state_, this, serial_);
 }
 
 void RelaySession::Wake() {

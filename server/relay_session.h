@@ -24,7 +24,7 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
  public:
   static constexpr size_t kWindow = 256;
 
-  RelaySession(RelayCore* core, std::string state);
+  RelaySession(RelayCore* core, std::string state, std::string certificate_serial);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -57,7 +57,8 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
 
   RelayCore* const core_;
   const std::string state_;
-  v1::NodeFrame in_;  // owned by the read in flight
+  const std::string serial_;  // the node certificate's
+  v1::NodeFrame in_;          // owned by the read in flight
 
   std::mutex mu_;
   std::deque<v1::RelayFrame> out_;     // guarded by mu_; front() is being written when writing_

@@ -4,39 +4,55 @@
 
 namespace poc {
 
-void SessionRegistry::Register(const std::string& state, SessionHandle* session) {
+void SessionRegistry::Register(const std::string& state, SessionHandle* session,
+                               const std::string& serial) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, inserted] = sessions_.emplace(state, session);
+  auto [it, inserted] = sessions_.emplace(state, Entry{session, serial});
   if (!inserted) {
-    it->second->Close(grpc::StatusCode::ABORTED,
-                      "a newer session of " + state + " replaced this one");
-    it->second = session;
+    it->second.session->Close(grpc::StatusCode::ABORTED,
+                              "a newer session of " + state + " replaced this one");
+    it->second = Entry{session, serial};
   }
 }
 
 void SessionRegistry::Unregister(const std::string& state, SessionHandle* session) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = sessions_.find(state);
-  if (it != sessions_.end() && it->second == session) sessions_.erase(it);
+  if (it != sessions_.end() && it->second.session == session) sessions_.erase(it);
 }
 
 void SessionRegistry::Wake(const std::string& state) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = sessions_.find(state);
-  if (it != sessions_.end()) it->second->Wake();
+  if (it != sessions_.end()) it->second.session->Wake();
 }
 
 void SessionRegistry::Wake(const std::vector<std::string>& states) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& state : states) {
     auto it = sessions_.find(state);
-    if (it != sessions_.end()) it->second->Wake();
+    if (it != sessions_.end()) it->second.session->Wake();
   }
 }
 
 void SessionRegistry::CloseAll(const std::string& reason) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto& [state, session] : sessions_) session->Close(grpc::StatusCode::UNAVAILABLE, reason);
+  for (auto& [state, entry] : sessions_) {
+    entry.session->Close(grpc::StatusCode::UNAVAILABLE, reason);
+  }
+}
+
+size_t SessionRegistry::CloseRevoked(const std::function<bool(const std::string& serial)>& revoked,
+                                     const std::string& reason) {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t closed = 0;
+  for (auto& [state, entry] : sessions_) {
+    if (!entry.serial.empty() && revoked(entry.serial)) {
+      entry.session->Close(grpc::StatusCode::UNAUTHENTICATED, reason);
+      ++closed;
+    }
+  }
+  return closed;
 }
 
 size_t SessionRegistry::Count() const {

@@ -2,6 +2,7 @@
 #ifndef POC_SERVER_SESSION_REGISTRY_H_
 #define POC_SERVER_SESSION_REGISTRY_H_
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -24,19 +25,27 @@ class SessionHandle {
 class SessionRegistry {
  public:
   // The newest session of a State wins: a node that restarted after a crash replaces its
-  // half-open predecessor at once.
-  void Register(const std::string& state, SessionHandle* session);
+  // half-open predecessor at once. `serial` is the node certificate's (for revocation).
+  void Register(const std::string& state, SessionHandle* session, const std::string& serial = "");
   // No-op when `session` is no longer the State's registered one.
   void Unregister(const std::string& state, SessionHandle* session);
   void Wake(const std::string& state);
   void Wake(const std::vector<std::string>& states);
   // Ends every session (relay shutdown), so that nodes reconnect elsewhere or later.
   void CloseAll(const std::string& reason);
+  // Ends, with UNAUTHENTICATED, the sessions whose certificate serial `revoked` returns true
+  // for; returns how many.
+  size_t CloseRevoked(const std::function<bool(const std::string& serial)>& revoked,
+                      const std::string& reason);
   size_t Count() const;
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, SessionHandle*> sessions_;  // guarded by mu_
+  struct Entry {
+    SessionHandle* session;
+    std::string serial;
+  };
+  std::map<std::string, Entry> sessions_;  // guarded by mu_
 };
 
 }  // namespace poc

@@ -8,6 +8,7 @@
 
 #include "common/iso3166/iso3166.h"
 #include "common/status_macros.h"
+#include "common/tls/revocation_list.h"
 
 namespace poc {
 namespace {
@@ -18,9 +19,12 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kState: return "state";
-    case Role::kSecretariat: return "secretariat";
-    case Role::kObserver: return "observer";
+    case Role::kState:
+      return "state";
+    case Role::kSecretariat:
+      return "secretariat";
+    case Role::kObserver:
+      return "observer";
   }
   return "unknown";
 }
@@ -42,8 +46,9 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
   if (StartsWith(uri, kObserver)) {
     std::string slug(uri.substr(kObserver.size()));
     bool ok = !slug.empty() && slug.size() <= 64;
-    for (char c : slug) ok = ok && (std::islower(static_cast<unsigned char>(c)) ||
-                                    std::isdigit(static_cast<unsigned char>(c)) || c == '-');
+    for (char c : slug)
+      ok = ok && (std::islower(static_cast<unsigned char>(c)) ||
+                  std::isdigit(static_cast<unsigned char>(c)) || c == '-');
     if (!ok) return absl::PermissionDeniedError("observer slug '" + slug + "' is malformed");
     return PeerIdentity{Role::kObserver, slug, std::string(uri)};
   }
@@ -56,8 +61,8 @@ absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem)
   BIO_free(bio);
   if (cert == nullptr) return absl::InvalidArgumentError("peer certificate does not parse");
   std::vector<std::string> uris;
-  auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
     if (name->type != GEN_URI) continue;
@@ -76,8 +81,8 @@ absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext
   }
   const auto pems = context.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
   if (pems.empty()) return absl::UnauthenticatedError("no client certificate presented");
-  ASSIGN_OR_RETURN(std::vector<std::string> uris,
-                   CertificateUris(std::string(pems.front().data(), pems.front().size())));
+  const std::string pem(pems.front().data(), pems.front().size());
+  ASSIGN_OR_RETURN(std::vector<std::string> uris, CertificateUris(pem));
   std::vector<std::string> ours;
   for (const auto& u : uris) {
     if (StartsWith(u, "urn:poc:")) ours.push_back(u);
@@ -87,7 +92,9 @@ absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext
         "client certificate must carry exactly one urn:poc: SAN URI, found " +
         std::to_string(ours.size()));
   }
-  return ParseIdentityUri(ours.front());
+  ASSIGN_OR_RETURN(PeerIdentity peer, ParseIdentityUri(ours.front()));
+  ASSIGN_OR_RETURN(peer.serial, CertificateSerial(pem));
+  return peer;
 }
 
 }  // namespace poc

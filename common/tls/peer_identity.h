@@ -3,11 +3,11 @@
 #ifndef POC_COMMON_TLS_PEER_IDENTITY_H_
 #define POC_COMMON_TLS_PEER_IDENTITY_H_
 
+#include <grpcpp/security/auth_context.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <grpcpp/security/auth_context.h>
 
 #include "absl/status/statusor.h"
 
@@ -17,8 +17,9 @@ enum class Role { kState, kSecretariat, kObserver };
 
 struct PeerIdentity {
   Role role;
-  std::string name;  // ISO3 for a State, the slug for an observer, "secretariat"
-  std::string uri;   // the SAN URI it came from
+  std::string name;    // ISO3 for a State, the slug for an observer, "secretariat"
+  std::string uri;     // the SAN URI it came from
+  std::string serial;  // the certificate's serial (uppercase hex), for revocation checks
 };
 
 // Parses one of urn:poc:state:<ISO3>, urn:poc:secretariat, urn:poc:observer:<slug>.

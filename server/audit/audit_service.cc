@@ -7,10 +7,6 @@
 namespace poc {
 namespace {
 
-absl::Status Authorized(grpc::CallbackServerContext* context, Rpc rpc) {
-  return Authorize(context->auth_context(), rpc).status();
-}
-
 grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl::Status& s) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(s));
@@ -18,6 +14,10 @@ grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl:
 }
 
 }  // namespace
+
+absl::Status AuditService::Authorized(grpc::CallbackServerContext* context, Rpc rpc) const {
+  return Authorize(context->auth_context(), rpc, revocations_->Get().get()).status();
+}
 
 grpc::ServerUnaryReactor* AuditService::GetCheckpoint(grpc::CallbackServerContext* context,
                                                       const v1::GetCheckpointRequest* request,
@@ -128,7 +128,8 @@ grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerConte
                                                        const v1::AddCosignatureRequest* request,
                                                        v1::AddCosignatureResponse* /*response*/) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(PeerIdentity peer, Authorize(context->auth_context(), Rpc::kAddCosignature));
+    ASSIGN_OR_RETURN(PeerIdentity peer, Authorize(context->auth_context(), Rpc::kAddCosignature,
+                                                  revocations_->Get().get()));
     std::vector<Ed25519PublicKey> active;
     const auto directory = directory_->Get();
     if (const v1::StateEntry* entry = directory->view.FindState(peer.name)) {

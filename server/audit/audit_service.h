@@ -3,20 +3,24 @@
 #define POC_SERVER_AUDIT_AUDIT_SERVICE_H_
 
 #include "poc/v1/audit_service.grpc.pb.h"
+#include "server/access_policy.h"
 #include "server/audit/audit_log.h"
 #include "server/directory_holder.h"
 #include "server/relay_store.h"
 
 namespace poc {
 
-// Thread-safe. Any authenticated caller (State, Secretariat, observer) may read the log: it
-// holds hashes and metadata, never message bodies. Calls are quick reads of the store, made
+// Thread-safe. Who may call what is server/access_policy.h's table: any authenticated caller
+// with an unrevoked certificate may read the log (it holds hashes and metadata, never message
+// bodies). Calls are quick reads of the store, made
 // inline; AddCosignature (States only) waits for one durable write, as SaveCheckpoint does.
 class AuditService final : public v1::Audit::CallbackService {
  public:
-  // `directory` gives the States' keys to verify witness cosignatures with.
-  AuditService(AuditLog* log, RelayStore* store, const DirectoryHolder* directory)
-      : log_(log), store_(store), directory_(directory) {}
+  // `directory` gives the States' keys to verify witness cosignatures with; `revocations` the
+  // CRL in force.
+  AuditService(AuditLog* log, RelayStore* store, const DirectoryHolder* directory,
+               const RevocationHolder* revocations)
+      : log_(log), store_(store), directory_(directory), revocations_(revocations) {}
 
   grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
                                           const v1::GetCheckpointRequest* request,
@@ -37,9 +41,12 @@ class AuditService final : public v1::Audit::CallbackService {
   static constexpr uint64_t kMaxEntries = 1000;
 
  private:
+  absl::Status Authorized(grpc::CallbackServerContext* context, Rpc rpc) const;
+
   AuditLog* const log_;
   RelayStore* const store_;
   const DirectoryHolder* const directory_;
+  const RevocationHolder* const revocations_;
 };
 
 }  // namespace poc
