@@ -2,7 +2,10 @@
 
 #include <toml++/toml.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "absl/time/time.h"
 #include "common/crypto/ed25519.h"
@@ -281,9 +284,26 @@ absl::StatusOr<v1::Directory> ParseDirectory(const toml::table& root) {
 }  // namespace
 
 absl::StatusOr<v1::Directory> LoadDirectoryFile(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::InvalidArgumentError(
+        path + ": " +
+        (std::filesystem::exists(path, ec)
+             ? "is not a file; give the directory TOML file"
+             : "file not found; check the relay's directory setting"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(path + ": cannot be read; check its mode");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseDirectoryFile(text.str(), path);
+}
+
+absl::StatusOr<v1::Directory> ParseDirectoryFile(std::string_view toml_text,
+                                                 const std::string& path) {
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(toml_text, std::string_view(path));
   } catch (const toml::parse_error& e) {
     return absl::InvalidArgumentError(path + ":" + std::to_string(e.source().begin.line) + ": " +
                                       std::string(e.description()));

@@ -11,6 +11,7 @@
 #define POC_SERVER_DIRECTORY_FILE_H_
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "poc/v1/directory.pb.h"
@@ -20,6 +21,10 @@ namespace poc {
 // Reads and checks the whole file; nothing partial is returned. Errors name the file and the
 // entry ("directory.toml: state[2].code: 'FRX' is not an ISO 3166-1 alpha-3 code").
 absl::StatusOr<v1::Directory> LoadDirectoryFile(const std::string& path);
+
+// As LoadDirectoryFile, for TOML text already read from `path` (named in errors).
+absl::StatusOr<v1::Directory> ParseDirectoryFile(std::string_view toml_text,
+                                                 const std::string& path);
 
 }  // namespace poc
 

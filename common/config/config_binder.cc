@@ -1,6 +1,7 @@
 #include "common/config/config_binder.h"
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -19,7 +20,8 @@ std::string KeyForPeople(const std::string& key) {
 void CollectKeys(const toml::table& table, const std::string& prefix,
                  std::vector<std::string>* out) {
   for (const auto& [k, v] : table) {
-    const std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    const std::string key =
+        prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     if (const toml::table* sub = v.as_table()) {
       CollectKeys(*sub, key, out);
     } else {
@@ -64,17 +66,31 @@ void ConfigBinder::AddBool(const std::string& flag, const std::string& key, bool
 }
 
 absl::Status ConfigBinder::ApplyFile(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return absl::NotFoundError(path + ": config file not found; pass --config with its path");
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::InvalidArgumentError(path + ": is a folder; pass --config with a TOML file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::PermissionDeniedError(path + ": config file cannot be read; check its mode");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ApplyText(text.str(), path);
+}
+
+absl::Status ConfigBinder::ApplyText(std::string_view toml_text, const std::string& path) {
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(toml_text, std::string_view(path));
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
     msg << path;
     if (e.source().begin) msg << ":" << e.source().begin.line << ":" << e.source().begin.column;
     msg << ": " << e.description();
-    if (!std::filesystem::exists(path)) {
-      return absl::NotFoundError(path + ": config file not found; pass --config with its path");
-    }
     return absl::InvalidArgumentError(msg.str() + " (not valid TOML)");
   }
   const std::filesystem::path base = std::filesystem::absolute(path).parent_path();

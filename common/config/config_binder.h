@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -37,6 +38,10 @@ class ConfigBinder {
   // After CLI parsing: reads `path` and sets every option whose flag was not given. Unknown
   // keys and wrong types are errors naming the file and the key.
   absl::Status ApplyFile(const std::string& path);
+
+  // As ApplyFile, for TOML text already read from `path`: errors name `path`, and relative
+  // paths in the text resolve against its folder. The file need not exist (fuzzing, tests).
+  absl::Status ApplyText(std::string_view toml_text, const std::string& path);
 
  private:
   enum class Kind { kString, kPath, kInt, kBool };

@@ -11,6 +11,11 @@
 namespace poc::merkle {
 namespace {
 
+// x >> n for 0 <= n <= 64. Shifting a 64-bit value by 64 is undefined in C++, yet it is what
+// the proof sizes need when the paths first differ at the top bit (trees of more than 2^63
+// leaves); nothing is left of x then.
+uint64_t ShiftRight(uint64_t x, int n) { return n >= 64 ? 0 : x >> n; }
+
 absl::Status CheckHashSize(std::string_view hash, const std::string& what) {
   if (hash.size() != kHashSize) {
     return absl::InvalidArgumentError(
@@ -39,7 +44,7 @@ size_t InclusionProofSize(uint64_t index, uint64_t tree_size) {
   // Below level `inner` the paths to `index` and to the last leaf differ, so each level has a
   // sibling; above it the path runs along the right border, where only left siblings exist.
   const int inner = BitLength(index ^ (tree_size - 1));
-  return static_cast<size_t>(inner + PopCount(index >> inner));
+  return static_cast<size_t>(inner + PopCount(ShiftRight(index, inner)));
 }
 
 size_t ConsistencyProofSize(uint64_t size1, uint64_t size2) {
@@ -52,7 +57,7 @@ size_t ConsistencyProofSize(uint64_t size1, uint64_t size2) {
   const uint64_t last = (size2 - 1) >> shift;
   const int inner = BitLength(index ^ last);
   const size_t seed = (size1 == (uint64_t{1} << shift)) ? 0 : 1;
-  return seed + static_cast<size_t>(inner + PopCount(index >> inner));
+  return seed + static_cast<size_t>(inner + PopCount(ShiftRight(index, inner)));
 }
 
 absl::StatusOr<std::string> RootFromInclusionProof(uint64_t index, uint64_t tree_size,

@@ -148,5 +148,23 @@ TEST_F(ConfigBinderTest, MissingFileIsNotFound) {
   EXPECT_THAT(MessageOf(status), HasSubstr(path));
 }
 
+TEST_F(ConfigBinderTest, AFolderGivenAsTheFileIsRefusedNamingIt) {
+  const absl::Status status = ParseThenApply({}, dir_.path());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(MessageOf(status), HasSubstr(dir_.path() + ": is a folder"));
+}
+
+TEST_F(ConfigBinderTest, AppliesTextAsIfReadFromTheNamedFile) {
+  const absl::Status status = binder_.ApplyText(
+      "state = \"KEN\"\n[tls]\ncert = \"certs/node.pem\"\n", "/etc/poc/node.toml");
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(state_, "KEN");
+  EXPECT_EQ(cert_, "/etc/poc/certs/node.pem");
+
+  const absl::Status bad = binder_.ApplyText("port = = 3\n", "/etc/poc/node.toml");
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(MessageOf(bad), HasSubstr("/etc/poc/node.toml:1:"));
+}
+
 }  // namespace
 }  // namespace poc

@@ -38,6 +38,34 @@ TEST(ProofVerifierTest, ProofSizesMatchTheRfcDefinitionsForAllSizesUpTo70) {
   }
 }
 
+// Found by tests/fuzz/inclusion_proof_fuzz: when index and the last leaf first differ at bit 63
+// (a tree of more than 2^63 leaves) the size computation shifted by 64, which is undefined (on
+// x86 it shifted by 0 and demanded popcount(index) extra hashes).
+TEST(ProofVerifierTest, InclusionProofSizeIsRightForTreesOfMoreThan2To63Leaves) {
+  const uint64_t index = 974486037990;
+  const uint64_t tree_size = 16710863703079124992u;
+  // A leaf in the left subtree of 2^63 leaves: 63 hashes up to it, then its right sibling.
+  EXPECT_EQ(InclusionProofSize(index, tree_size), 64u);
+  EXPECT_EQ(InclusionProofSize(5, (uint64_t{1} << 63) + 1), 64u);
+  const std::vector<std::string> eight(8, std::string(32, 'x'));
+  auto root = RootFromInclusionProof(index, tree_size, LeafHash("leaf"), eight);
+  EXPECT_EQ(root.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Message(root.status()), HasSubstr("expected 64"));
+}
+
+// Found by tests/fuzz/consistency_proof_fuzz: the same shift by 64 for an odd old size and a new
+// size above 2^63.
+TEST(ProofVerifierTest, ConsistencyProofSizeIsRightForTreesOfMoreThan2To63Leaves) {
+  const uint64_t size1 = 42949672959;
+  const uint64_t size2 = UINT64_MAX;
+  EXPECT_EQ(ConsistencyProofSize(size1, size2), 65u);
+  const std::vector<std::string> four(4, std::string(32, 'x'));
+  const absl::Status status =
+      VerifyConsistency(size1, size2, four, std::string(32, 'a'), std::string(32, 'b'));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Message(status), HasSubstr("expected 65"));
+}
+
 TEST(ProofVerifierTest, WrongProofLengthNamesTheExpectedLength) {
   const testing::Leaves leaves = MakeLeaves(12);
   testing::Leaves proof = testing::RefPath(5, leaves, 0, 12);

@@ -200,6 +200,21 @@ TEST_F(DirectoryFileTest, RefusesABadDateTime) {
                 "state[0].key[0].valid_from", "2027-01-01T00:00:00Z");
 }
 
+TEST_F(DirectoryFileTest, AMissingFileIsNamed) {
+  auto dir = LoadDirectoryFile("/nonexistent/directory.toml");
+  EXPECT_EQ(dir.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(dir.status().message()),
+              HasSubstr("/nonexistent/directory.toml: file not found"));
+}
+
+TEST_F(DirectoryFileTest, TextParsesAsTheFileWould) {
+  auto dir = ParseDirectoryFile(Base(), "directory.toml");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  EXPECT_EQ(dir->states(1).name(), "France");
+  auto bad = ParseDirectoryFile("version = 1\n[[state\n", "directory.toml");
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("directory.toml:2"));
+}
+
 TEST_F(DirectoryFileTest, RefusesATomlSyntaxErrorWithItsLine) {
   auto dir = Load("version = 1\n[[state]\n");
   EXPECT_EQ(dir.status().code(), absl::StatusCode::kInvalidArgument);
