@@ -156,8 +156,12 @@ absl::Status MerkleTree::AppendLeafHashes(absl::Span<const std::string> leaf_has
   std::vector<std::pair<size_t, std::string>> saved;
   uint64_t saved_levels = 0;  // bit l set when level l is in `saved`
   uint64_t size = size_;
+  // Exactly the leaves plus the subtrees they complete: a tree of n leaves has
+  // 2n - PopCount(n) complete subtrees. Not more: one leaf is the common case.
+  const uint64_t end = size_ + leaf_hashes.size();
   std::vector<StoredNode> nodes;
-  nodes.reserve(2 * leaf_hashes.size() + kLevels);
+  nodes.reserve(2 * leaf_hashes.size() + static_cast<size_t>(PopCount(size_)) -
+                static_cast<size_t>(PopCount(end)));
   for (const std::string& leaf : leaf_hashes) {
     nodes.push_back(StoredNode{NodeId{0, size}, leaf});
     // Each trailing 1 bit of `size` is a complete left sibling that the new leaf now completes.

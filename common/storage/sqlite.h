@@ -61,6 +61,9 @@ class SqliteStatement {
   SqliteStatement& Bind(int index, int64_t value);
   SqliteStatement& Bind(int index, std::string_view text);  // TEXT
   SqliteStatement& BindBlob(int index, std::string_view bytes);
+  // Binds `bytes` without copying them: they must stay valid and unchanged until the statement
+  // is reset (Run() resets it) or the parameter is bound again. For hot inserts.
+  SqliteStatement& BindBlobNoCopy(int index, std::string_view bytes);
   SqliteStatement& BindNull(int index);
 
   // Advances; true when a row is available, false when done.

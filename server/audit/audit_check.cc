@@ -1,6 +1,9 @@
 #include "server/audit/audit_check.h"
 
 #include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "common/checkpoint/signed_checkpoint.h"
 #include "common/merkle/hasher.h"
@@ -23,18 +26,32 @@ class Checker {
     }
   }
   void BadLeaf(uint64_t index, const std::string& why) {
+    bad_leaves_.insert(index);
     if (!report_->first_bad_leaf || index < *report_->first_bad_leaf) {
       report_->first_bad_leaf = index;
     }
     Problem("leaf " + std::to_string(index) + ": " + why);
   }
+  // Whether a leaf in [first, last] was already found bad.
+  bool HasBadLeafIn(uint64_t first, uint64_t last) const {
+    auto it = bad_leaves_.lower_bound(first);
+    return it != bad_leaves_.end() && *it <= last;
+  }
 
-  // Leaves in index order against the stored leaf hashes (level 0).
+  // Leaves in index order against their stored leaf hashes (level 0).
   absl::Status CheckLeaves(const std::function<void(uint64_t)>& progress) {
-    ASSIGN_OR_RETURN(
-        SqliteStatement st,
-        db_->Prepare("SELECT l.idx, l.data, n.hash FROM audit_leaves l LEFT JOIN "
-                     "merkle_nodes n ON n.level = 0 AND n.idx = l.idx ORDER BY l.idx"));
+    ASSIGN_OR_RETURN(SqliteStatement has_column,
+                     db_->Prepare("SELECT COUNT(*) FROM pragma_table_info('audit_leaves') "
+                                  "WHERE name = 'leaf_hash'"));
+    ASSIGN_OR_RETURN(bool found, has_column.Step());
+    if (!found || has_column.ColumnInt(0) == 0) {
+      return absl::FailedPreconditionError(
+          db_->path() +
+          " holds the audit log in the older layout (no audit_leaves.leaf_hash); start "
+          "poc-relay on it once, which upgrades the file, stop it, then check again");
+    }
+    ASSIGN_OR_RETURN(SqliteStatement st,
+                     db_->Prepare("SELECT idx, data, leaf_hash FROM audit_leaves ORDER BY idx"));
     uint64_t expected = 0;
     while (true) {
       ASSIGN_OR_RETURN(bool row, st.Step());
@@ -59,41 +76,79 @@ class Checker {
     return absl::OkStatus();
   }
 
-  // Each stored node above level 0 must be the hash of its two stored children.
+  // Each stored node above level 0 must be the hash of the subtree of stored nodes one stored
+  // level below it (sqlite_hash_store.h: 2^kLevelStride of them), leaf hashes at the bottom.
   absl::Status CheckInnerNodes() {
+    constexpr int kStride = SqliteHashStore::kLevelStride;
+    constexpr uint64_t kChildren = uint64_t{1} << kStride;
     ASSIGN_OR_RETURN(SqliteStatement levels,
                      db_->Prepare("SELECT COALESCE(MAX(level), 0) FROM merkle_nodes"));
     ASSIGN_OR_RETURN(bool row, levels.Step());
     const int top = row ? static_cast<int>(levels.ColumnInt(0)) : 0;
-    for (int level = 1; level <= top; ++level) {
+    for (int level = kStride; level <= top; level += kStride) {
       ASSIGN_OR_RETURN(SqliteStatement parents,
                        db_->Prepare("SELECT idx, hash FROM merkle_nodes WHERE level = ? "
                                     "ORDER BY idx"));
-      ASSIGN_OR_RETURN(SqliteStatement children,
-                       db_->Prepare("SELECT idx, hash FROM merkle_nodes WHERE level = ? "
-                                    "ORDER BY idx"));
+      ASSIGN_OR_RETURN(
+          SqliteStatement children,
+          db_->Prepare(level == kStride ? "SELECT idx, leaf_hash FROM audit_leaves ORDER BY idx"
+                                        : "SELECT idx, hash FROM merkle_nodes WHERE level = ? "
+                                          "ORDER BY idx"));
       parents.Bind(1, level);
-      children.Bind(1, level - 1);
+      if (level != kStride) {
+        children.Bind(1, level - kStride);
+      }
+      bool child = false;  // `children` is on a row not yet used
       while (true) {
         ASSIGN_OR_RETURN(bool parent, parents.Step());
         if (!parent) {
           break;
         }
         const uint64_t index = static_cast<uint64_t>(parents.ColumnInt(0));
-        std::string pair[2];
-        for (int side = 0; side < 2; ++side) {
-          ASSIGN_OR_RETURN(bool child, children.Step());
-          if (child && static_cast<uint64_t>(children.ColumnInt(0)) == 2 * index + side) {
-            pair[side] = children.ColumnBlob(1);
+        // The stored hashes below the node, in order; fewer than kChildren when one is missing.
+        std::vector<std::string> hashes;
+        while (hashes.size() < kChildren) {
+          if (!child) {
+            ASSIGN_OR_RETURN(child, children.Step());
+          }
+          if (!child) {
+            break;
+          }
+          const uint64_t at = static_cast<uint64_t>(children.ColumnInt(0));
+          if (at < index * kChildren) {  // below a missing parent: checked by no one here
+            child = false;
+            continue;
+          }
+          if (at != index * kChildren + hashes.size()) {
+            break;
+          }
+          hashes.push_back(children.ColumnBlob(1));
+          child = false;
+        }
+        bool sound = hashes.size() == kChildren;
+        for (const std::string& h : hashes) {
+          sound = sound && h.size() == merkle::kHashSize;
+        }
+        for (size_t n = hashes.size(); sound && n > 1; n /= 2) {
+          for (size_t i = 0; i < n / 2; ++i) {
+            hashes[i] = merkle::NodeHash(hashes[2 * i], hashes[2 * i + 1]);
           }
         }
-        if (pair[0].empty() || pair[1].empty() ||
-            merkle::NodeHash(pair[0], pair[1]) != parents.ColumnBlob(1)) {
+        if (!sound || hashes[0] != parents.ColumnBlob(1)) {
           const uint64_t first_leaf = index << level;
-          BadLeaf(first_leaf, "the stored subtree hash at level " + std::to_string(level) +
-                                  " index " + std::to_string(index) +
-                                  " does not match its children (tree altered)");
-          return absl::OkStatus();  // children streams are now out of step; one is enough
+          const uint64_t last_leaf = first_leaf + (uint64_t{1} << level) - 1;
+          const std::string what = "the stored subtree hash at level " + std::to_string(level) +
+                                   " index " + std::to_string(index) +
+                                   " does not match the stored hashes below it";
+          if (HasBadLeafIn(first_leaf, last_leaf)) {
+            // A leaf below was found bad already and names the damage more precisely.
+            Problem(what + " (leaves " + std::to_string(first_leaf) + ".." +
+                    std::to_string(last_leaf) + " include a bad leaf)");
+          } else {
+            // Only the stored hashes disagree: the damage is somewhere under this subtree.
+            BadLeaf(first_leaf, what + " (tree altered; leaves " + std::to_string(first_leaf) +
+                                    ".." + std::to_string(last_leaf) + ")");
+          }
         }
       }
     }
@@ -139,6 +194,7 @@ class Checker {
  private:
   SqliteDatabase* const db_;
   AuditCheckReport* const report_;
+  std::set<uint64_t> bad_leaves_;  // every leaf passed to BadLeaf
 };
 
 }  // namespace

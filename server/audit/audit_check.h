@@ -1,7 +1,8 @@
 // An offline check of a relay's audit log, read straight from its SQLite file (poc-relay check):
-// every leaf present and hashing to its stored leaf hash, every stored subtree hash matching its
-// children, and the latest signed checkpoint verifying and matching the stored tree. It names
-// the first bad leaf, so an operator knows where damage or tampering starts.
+// every leaf present and hashing to its stored leaf hash, every stored subtree hash matching the
+// stored hashes below it (sqlite_hash_store.h), and the latest signed checkpoint verifying and
+// matching the stored tree. It names the first bad leaf, so an operator knows where damage or
+// tampering starts; when only a stored subtree hash is wrong, that is the subtree's first leaf.
 #ifndef POC_SERVER_AUDIT_AUDIT_CHECK_H_
 #define POC_SERVER_AUDIT_AUDIT_CHECK_H_
 

@@ -1,6 +1,7 @@
-// The write side of the relay's audit log: leaves (table audit_leaves) and the hashes of the
-// RFC 9162 tree over them (table merkle_nodes), written through one SQLite connection inside the
-// caller's transaction, so an event commits together with the state change it records.
+// The write side of the relay's audit log: leaves with their leaf hashes (table audit_leaves)
+// and the hashes of the RFC 9162 tree over them (table merkle_nodes, see sqlite_hash_store.h),
+// written through one SQLite connection inside the caller's transaction, so an event commits
+// together with the state change it records.
 #ifndef POC_SERVER_AUDIT_AUDIT_LEAF_WRITER_H_
 #define POC_SERVER_AUDIT_AUDIT_LEAF_WRITER_H_
 
@@ -21,8 +22,10 @@ namespace poc {
 // outlive the writer.
 class AuditLeafWriter {
  public:
-  // Creates the tables when missing, then loads the tree and checks that leaves and tree agree:
-  // DATA_LOSS, naming what is wrong, when leaves were deleted or the tree does not cover them.
+  // Creates the tables when missing, upgrades a file of the older layout (every tree level in
+  // merkle_nodes; one transaction, see UpgradeOldLayout), then loads the tree and checks that
+  // leaves and tree agree: DATA_LOSS, naming what is wrong, when leaves were deleted or the tree
+  // does not cover them. Must not run inside a transaction.
   static absl::StatusOr<std::unique_ptr<AuditLeafWriter>> Open(SqliteDatabase* db);
 
   AuditLeafWriter(const AuditLeafWriter&) = delete;

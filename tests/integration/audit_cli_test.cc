@@ -151,14 +151,19 @@ TEST_F(AuditCliTest, VerifyNamesTheFirstOfTwoSwappedLeaves) {
 
 // The relay refuses to start when a leaf row is simply deleted (audit_test.cc). A careful
 // attacker renumbers the later leaves, drops the tree nodes of the last leaf and the
-// checkpoints that covered it, so the relay starts and signs the shorter log.
+// checkpoints that covered it, so the relay starts and signs the shorter log. Here the stored
+// leaf hashes stay at their indexes (the leaves' data moves without them), so the tiles name
+// the first moved entry.
 TEST_F(AuditCliTest, VerifyNamesADeletedLeafAndTheShrunkLog) {
   ASSERT_EQ(Audit({"checkpoint"}).exit_code, 0);  // remembers size kLeaves
   TamperWithRelay([](SqliteDatabase& db) {
     const uint64_t n = kLeaves;
     std::string sql =
+        "CREATE TEMP TABLE hashes AS SELECT idx, leaf_hash FROM audit_leaves; "
         "DELETE FROM audit_leaves WHERE idx = 4; "
-        "UPDATE audit_leaves SET idx = idx - 1 WHERE idx > 4; ";
+        "UPDATE audit_leaves SET idx = idx - 1 WHERE idx > 4; "
+        "UPDATE audit_leaves SET leaf_hash = (SELECT h.leaf_hash FROM hashes h "
+        "WHERE h.idx = audit_leaves.idx); ";
     for (int level = 0; level < 64; ++level) {
       const uint64_t idx = (n - 1) >> level;
       if (((idx + 1) << level) > n) break;
@@ -171,6 +176,23 @@ TEST_F(AuditCliTest, VerifyNamesADeletedLeafAndTheShrunkLog) {
   RunResult verify = Audit({"verify"});
   EXPECT_EQ(verify.exit_code, 1) << verify.output;
   EXPECT_NE(verify.output.find("first bad entry is index 4"), std::string::npos) << verify.output;
+  EXPECT_NE(verify.output.find("the log shrank"), std::string::npos) << verify.output;
+}
+
+// The same attack moving whole leaf rows, leaf hashes included: below the first stored tree
+// level (16 leaves, sqlite_hash_store.h) the relay's tree stays self-consistent, as it would for
+// an attacker who recomputed every hash. The checkpoint a witness saw earlier still exposes it.
+TEST_F(AuditCliTest, VerifyReportsTheShrunkLogWhenWholeLeafRowsWereRenumbered) {
+  ASSERT_EQ(Audit({"checkpoint"}).exit_code, 0);  // remembers size kLeaves
+  TamperWithRelay([](SqliteDatabase& db) {
+    ASSERT_TRUE(db.Exec("DELETE FROM audit_leaves WHERE idx = 4; "
+                        "UPDATE audit_leaves SET idx = idx - 1 WHERE idx > 4; "
+                        "DELETE FROM checkpoints WHERE size >= " +
+                        std::to_string(kLeaves) + ";")
+                    .ok());
+  });
+  RunResult verify = Audit({"verify"});
+  EXPECT_EQ(verify.exit_code, 1) << verify.output;
   EXPECT_NE(verify.output.find("the log shrank"), std::string::npos) << verify.output;
 }
 
