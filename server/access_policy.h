@@ -6,13 +6,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/tls/peer_identity.h"
 #include "common/tls/revocation_list.h"
+#include "server/snapshot_holder.h"
 
 namespace poc {
 
@@ -47,22 +47,8 @@ const AccessRule& RuleFor(Rpc rpc);
 absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthContext>& auth,
                                        Rpc rpc, const RevocationList* revoked = nullptr);
 
-// Thread-safe holder of the CRL in force, replaced on SIGHUP. Null when none is configured.
-class RevocationHolder {
- public:
-  std::shared_ptr<const RevocationList> Get() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return current_;
-  }
-  void Set(std::shared_ptr<const RevocationList> next) {
-    std::lock_guard<std::mutex> lock(mu_);
-    current_ = std::move(next);
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::shared_ptr<const RevocationList> current_;  // guarded by mu_
-};
+// The CRL in force, replaced on SIGHUP; holds null when none is configured.
+using RevocationHolder = SnapshotHolder<RevocationList>;
 
 }  // namespace poc
 

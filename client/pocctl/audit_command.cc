@@ -1,6 +1,7 @@
 #include "client/pocctl/audit_command.h"
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -19,9 +20,11 @@
 #include "client/pocd/node_config.h"
 #include "common/checkpoint/cosignature.h"
 #include "common/checkpoint/signed_checkpoint.h"
+#include "common/checkpoint/witness_name.h"
 #include "common/config/config_binder.h"
 #include "common/crypto/key_files.h"
 #include "common/encoding/base64.h"
+#include "common/envelope/signed.h"
 #include "common/merkle/hasher.h"
 #include "common/merkle/proof_verifier.h"
 #include "common/status_macros.h"
@@ -29,13 +32,13 @@
 #include "common/util/files.h"
 #include "common/util/time_format.h"
 #include "poc/v1/audit.pb.h"
+#include "poc/v1/directory.pb.h"
+#include "poc/v1/relay.grpc.pb.h"
 
 namespace poc::pocctl {
 namespace {
 
 using nlohmann::json;
-
-constexpr char kWitnessPrefix[] = "poc-witness/";
 
 // Verification failures are DataLoss: the log or the relay's answers are not what was signed.
 absl::Status Failure(const std::string& message) { return absl::DataLossError(message); }
@@ -48,7 +51,60 @@ struct AuditTarget {
   // tiles: the verifier key given on the command line.
   std::optional<Ed25519PublicKey> relay_key;
   std::string vkey;
+  // gRPC: the States' witness keys (their ACTIVE signing keys in the relay-signed directory),
+  // by witness name; `witness_error` says why there are none.
+  std::map<std::string, std::vector<CosignatureV1Verifier>> witnesses;
+  std::string witness_error = "the States' keys need the relay's directory (use --node)";
 };
+
+// Reads the relay-signed directory over `channel` and keeps each State's ACTIVE keys as its
+// witness verifiers (common/checkpoint/witness_name.h). Failure leaves cosignatures unchecked.
+void LoadWitnesses(const std::shared_ptr<grpc::Channel>& channel, const Ed25519PublicKey& relay_key,
+                   absl::Duration timeout, AuditTarget* target) {
+  auto stub = v1::Relay::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  v1::GetDirectoryResponse response;
+  const grpc::Status s = stub->GetDirectory(&ctx, v1::GetDirectoryRequest(), &response);
+  if (!s.ok()) {
+    target->witness_error = "the directory could not be fetched: " + s.error_message();
+    return;
+  }
+  v1::Directory directory;
+  if (!VerifyStatement(kDirectoryDomain, response.directory(), relay_key).ok() ||
+      !directory.ParseFromString(response.directory().body())) {
+    target->witness_error = "the relay's directory does not verify with the pinned relay key";
+    return;
+  }
+  for (const v1::StateEntry& state : directory.states()) {
+    for (const v1::SigningKey& k : state.keys()) {
+      if (k.status() != v1::KEY_STATUS_ACTIVE) continue;
+      auto key = Ed25519PublicKey::FromRaw(k.public_key());
+      if (!key.ok()) continue;
+      auto verifier = CosignatureV1Verifier::Create(WitnessName(state.code()), *key);
+      if (verifier.ok()) target->witnesses[WitnessName(state.code())].push_back(*verifier);
+    }
+  }
+  target->witness_error.clear();
+}
+
+// "verified", "bad_signature", "unknown_key" or "not_checked", and the words for people.
+std::pair<std::string, std::string> CheckCosignature(const AuditTarget& target,
+                                                     const OpenedNote& note,
+                                                     const NoteSignature& sig) {
+  if (!target.witness_error.empty()) {
+    return {"not_checked", "not checked (" + target.witness_error + ")"};
+  }
+  auto it = target.witnesses.find(sig.name);
+  if (it != target.witnesses.end()) {
+    for (const CosignatureV1Verifier& v : it->second) {
+      if (v.key_id() != sig.key_id) continue;
+      if (v.Verify(note.text, sig.signature)) return {"verified", "verified"};
+      return {"bad_signature", "BAD SIGNATURE"};
+    }
+  }
+  return {"unknown_key", "unknown key (not an active State key in the directory)"};
+}
 
 absl::StatusOr<AuditTarget> OpenTarget(const AuditOptions& o, CommandContext& ctx) {
   ASSIGN_OR_RETURN(const absl::Duration timeout, ParseDuration(ctx.global().timeout));
@@ -93,6 +149,7 @@ absl::StatusOr<AuditTarget> OpenTarget(const AuditOptions& o, CommandContext& ct
   auto channel = grpc::CreateCustomChannel(config.relay, credentials,
                                            RelayChannelArguments(config.relay_name));
   target.source = std::make_unique<GrpcAuditSource>(channel, config.relay, timeout);
+  LoadWitnesses(channel, *target.relay_key, timeout, &target);
   target.state_path = o.state.empty() ? address.node_dir + "/audit-seen.json" : o.state;
   return target;
 }
@@ -167,22 +224,19 @@ absl::Status RunCheckpoint(AuditTarget& target, CommandContext& ctx) {
   }
   json cosigs = json::array();
   std::vector<std::string> cosig_lines;
+  std::vector<std::string> bad_cosignatures;
   for (const NoteSignature& sig : opened.note.unverified) {
     std::string when;
     auto ts = CosignatureV1Timestamp(sig.signature);
     if (ts.ok()) {
       when = FormatUtc(absl::FromUnixSeconds(static_cast<int64_t>(*ts)));
     }
-    const bool witness = absl::StartsWith(sig.name, kWitnessPrefix);
-    // The States' witness keys are in the relay-signed directory, which pocd holds but does
-    // not expose to pocctl yet, so cosignatures are shown but not checked.
-    const std::string status = witness ? "not checked (the State's key is not available to "
-                                         "pocctl yet)"
-                                       : "not checked (unknown key)";
+    const auto [status_word, status] = CheckCosignature(target, opened.note, sig);
+    if (status_word == "bad_signature") bad_cosignatures.push_back(sig.name);
     cosigs.push_back({{"name", sig.name},
                       {"key_id", KeyIdHex(sig.key_id)},
                       {"time", when},
-                      {"status", witness ? "not_checked" : "unknown_key"}});
+                      {"status", status_word}});
     cosig_lines.push_back(absl::StrCat(sig.name, " ", KeyIdHex(sig.key_id),
                                        when.empty() ? "" : ", " + when, ": ", status));
   }
@@ -212,6 +266,11 @@ absl::Status RunCheckpoint(AuditTarget& target, CommandContext& ctx) {
   if (!problems.empty()) {
     return Failure("the checkpoint is not consistent with those seen before: " +
                    absl::StrJoin(problems, "; "));
+  }
+  if (!bad_cosignatures.empty()) {
+    return Failure("the relay publishes cosignatures that do not verify (" +
+                   absl::StrJoin(bad_cosignatures, ", ") +
+                   "): those States did not sign this checkpoint");
   }
   return RecordSeen(target.state_path, cp);
 }

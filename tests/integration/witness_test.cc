@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "common/checkpoint/cosignature.h"
@@ -156,6 +157,17 @@ TEST_F(WitnessTest, BothStatesCosignThePublishedCheckpointAndProveTheirMessages)
   ASSERT_EQ(status.exit_code, 0) << status.output;
   EXPECT_NE(status.output.find("2 messages proven in the log; no alarms"), std::string::npos)
       << status.output;
+
+  // pocctl audit checkpoint verifies both cosignatures with the States' keys from the
+  // relay-signed directory.
+  const RunResult audit = RunCommand({BinaryPath("client/pocctl/pocctl"), "--node",
+                                      net_->NodeDir("FRA"), "audit", "checkpoint", "--json"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.output;
+  const nlohmann::json checkpoint = nlohmann::json::parse(audit.output);
+  std::map<std::string, std::string> cosignatures;
+  for (const auto& c : checkpoint["cosignatures"]) cosignatures[c["name"]] = c["status"];
+  EXPECT_EQ(cosignatures["poc-witness/FRA"], "verified") << audit.output;
+  EXPECT_EQ(cosignatures["poc-witness/KEN"], "verified") << audit.output;
 }
 
 TEST_F(WitnessTest, BothNodesRaiseAForkAlarmWhenTwoRelaysShowThemDifferentLogs) {
