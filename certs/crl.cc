@@ -26,7 +26,9 @@ struct TimeDeleter {
 // The entries of the CA's current CRL, or none when there is no file yet.
 absl::StatusOr<std::map<std::string, Revocation>> CurrentEntries(const CertificateAuthority& ca,
                                                                  const std::string& path) {
-  if (!std::filesystem::exists(path)) return std::map<std::string, Revocation>();
+  if (!std::filesystem::exists(path)) {
+    return std::map<std::string, Revocation>();
+  }
   ASSIGN_OR_RETURN(std::string pem, ReadFile(path));
   ASSIGN_OR_RETURN(RevocationList list, RevocationList::Parse(pem, ca.certificate_pem(), path));
   return list.entries();
@@ -34,8 +36,9 @@ absl::StatusOr<std::map<std::string, Revocation>> CurrentEntries(const Certifica
 
 absl::Status SetTime(ASN1_TIME** out, absl::Time t) {
   *out = ASN1_TIME_set(nullptr, absl::ToTimeT(t));
-  if (*out == nullptr)
+  if (*out == nullptr) {
     return absl::InternalError("cannot encode a CRL time: " + TakeOpenSslErrors());
+  }
   return absl::OkStatus();
 }
 
@@ -84,21 +87,33 @@ absl::StatusOr<CrlResult> WriteCrl(const CertificateAuthority& ca, const std::st
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << pem;
-    if (!out) return absl::InternalError(tmp + ": cannot write");
+    if (!out) {
+      return absl::InternalError(tmp + ": cannot write");
+    }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return absl::InternalError(path + ": cannot replace: " + ec.message());
+  if (ec) {
+    return absl::InternalError(path + ": cannot replace: " + ec.message());
+  }
   return CrlResult{path, "", entries.size(), now + validity};
 }
 
 }  // namespace
 
 absl::StatusOr<int> ParseRevocationReason(const std::string& word) {
-  if (word == "unspecified") return 0;
-  if (word == "key-compromise") return 1;
-  if (word == "superseded") return 4;
-  if (word == "cessation") return 5;
+  if (word == "unspecified") {
+    return 0;
+  }
+  if (word == "key-compromise") {
+    return 1;
+  }
+  if (word == "superseded") {
+    return 4;
+  }
+  if (word == "cessation") {
+    return 5;
+  }
   return absl::InvalidArgumentError("--reason: '" + word +
                                     "' is not a reason; use key-compromise, superseded, "
                                     "cessation or unspecified");

@@ -115,7 +115,9 @@ void PrintSigningKey(const SigningKeyFiles& files, const std::string& state, boo
     nlohmann::json j{{"key_id", files.key_id},
                      {"public_key", files.public_key_base64},
                      {"private_key_file", files.private_key_path}};
-    if (!files.public_key_path.empty()) j["file"] = files.public_key_path;
+    if (!files.public_key_path.empty()) {
+      j["file"] = files.public_key_path;
+    }
     if (!state.empty()) {
       j["state"] = state;
       j["proof"] = files.proof_base64;
@@ -162,11 +164,15 @@ void PrintCrl(const CrlResult& r, bool json, std::ostream& out) {
                      {"revoked_certificates", r.entries},
                      {"next_update",
                       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", r.next_update, absl::UTCTimeZone())}};
-    if (!r.serial.empty()) j["serial"] = r.serial;
+    if (!r.serial.empty()) {
+      j["serial"] = r.serial;
+    }
     out << j.dump() << "\n";
     return;
   }
-  if (!r.serial.empty()) out << "revoked serial " << r.serial << "\n";
+  if (!r.serial.empty()) {
+    out << "revoked serial " << r.serial << "\n";
+  }
   out << "wrote " << r.path << " (" << r.entries << " revoked certificate(s); valid until "
       << absl::FormatTime("%Y-%m-%d %H:%M UTC", r.next_update, absl::UTCTimeZone())
       << ")\nCopy it to the relay (setting tls.crl) and send the relay SIGHUP: it then refuses "
@@ -410,12 +416,16 @@ int RunPkiCli(int argc, const char* const* argv, std::ostream& out, std::ostream
     if (reason.ok()) {
       revoke_request.reason = *reason;
       absl::StatusOr<CrlResult> r = RevokeCertificate(revoke_request, absl::Now());
-      if (r.ok()) PrintCrl(*r, revoke_json, out);
+      if (r.ok()) {
+        PrintCrl(*r, revoke_json, out);
+      }
       status = r.status();
     }
   } else if (crl->parsed()) {
     absl::StatusOr<CrlResult> r = ReissueCrl(crl_dir, absl::Now());
-    if (r.ok()) PrintCrl(*r, crl_json, out);
+    if (r.ok()) {
+      PrintCrl(*r, crl_json, out);
+    }
     status = r.status();
   } else if (proof->parsed()) {
     status = RunKeyProof(proof_key, proof_state, proof_json, out);

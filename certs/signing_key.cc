@@ -14,7 +14,9 @@ namespace poc::pki {
 namespace {
 
 absl::Status CheckState(const std::string& state) {
-  if (state.empty() || IsIso3166Alpha3(state)) return absl::OkStatus();
+  if (state.empty() || IsIso3166Alpha3(state)) {
+    return absl::OkStatus();
+  }
   return absl::InvalidArgumentError("--state: '" + state +
                                     "' is not an ISO 3166-1 alpha-3 code (e.g. KEN)");
 }
@@ -23,7 +25,9 @@ SigningKeyFiles Describe(const Ed25519PrivateKey& key, const std::string& state)
   SigningKeyFiles files;
   files.key_id = KeyIdOf(key.public_key().raw());
   files.public_key_base64 = Base64Encode(key.public_key().raw());
-  if (!state.empty()) files.proof_base64 = Base64Encode(ProveKeyPossession(key, state));
+  if (!state.empty()) {
+    files.proof_base64 = Base64Encode(ProveKeyPossession(key, state));
+  }
   return files;
 }
 
@@ -51,7 +55,9 @@ absl::StatusOr<SigningKeyFiles> MakeSigningKey(const std::string& out_dir, const
 
 absl::StatusOr<SigningKeyFiles> ProveSigningKey(const std::string& private_key_path,
                                                 const std::string& state) {
-  if (state.empty()) return absl::InvalidArgumentError("--state: missing; name the key's State");
+  if (state.empty()) {
+    return absl::InvalidArgumentError("--state: missing; name the key's State");
+  }
   RETURN_IF_ERROR(CheckState(state));
   ASSIGN_OR_RETURN(Ed25519PrivateKey key, LoadPrivateKeyFile(private_key_path));
   SigningKeyFiles files = Describe(key, state);

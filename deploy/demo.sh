@@ -134,6 +134,22 @@ if say_ctl KEN audit prove "$N1" && say_ctl KEN audit verify; then
 fi
 record "Audit log: inclusion proved by a State, whole log verified from the public tiles" "$ok"
 
+echo "${BOLD}6. Kenya looks up France's contacts in the directory, then notifies the WEOG regional group${OFF}"
+ok=failed
+say_ctl KEN directory show FRA
+out=$(ctl KEN send --to group:WEOG --type notification --urgency priority \
+      --subject "Phishing wave against foreign ministries" \
+      --summary "Lures impersonating the UN; sender domains attached." --json)
+G=$(echo "$out" | json_str message_id)
+echo "${DIM}[KEN operator]\$ pocctl send --to group:WEOG --type notification --subject \"Phishing wave against foreign ministries\" …${OFF}"
+echo "    sent $G; the relay expands group:WEOG to the network's WEOG members"
+if wait_until '"delivered_to": *2' ctl KEN show "$G" --json \
+   && ctl DEU inbox --json | grep -q "$G" && ! ctl BRA inbox --json | grep -q "$G"; then
+  say_ctl DEU show "$G"
+  ok=ok
+fi
+record "Group message KEN → group:WEOG delivered to FRA and DEU only, original address shown" "$ok"
+
 echo "${BOLD}Summary${OFF}"
 failed=0
 for i in "${!STEPS[@]}"; do

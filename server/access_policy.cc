@@ -26,16 +26,22 @@ const std::vector<AccessRule>& AccessRules() {
 
 const AccessRule& RuleFor(Rpc rpc) {
   for (const AccessRule& rule : AccessRules()) {
-    if (rule.rpc == rpc) return rule;
+    if (rule.rpc == rpc) {
+      return rule;
+    }
   }
   std::abort();  // every Rpc has a rule; a test checks it
 }
 
 absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthContext>& auth,
                                        Rpc rpc, const RevocationList* revoked) {
-  if (!auth) return absl::UnauthenticatedError("no TLS client certificate");
+  if (!auth) {
+    return absl::UnauthenticatedError("no TLS client certificate");
+  }
   absl::StatusOr<PeerIdentity> peer = PeerIdentityFromAuthContext(*auth);
-  if (!peer.ok()) return peer.status();
+  if (!peer.ok()) {
+    return peer.status();
+  }
   if (const Revocation* r = revoked != nullptr ? revoked->Find(peer->serial) : nullptr) {
     return absl::UnauthenticatedError(
         "the certificate of " + std::string(RoleName(peer->role)) + " " + peer->name + " (serial " +
@@ -47,11 +53,19 @@ absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthCon
   const bool allowed = (peer->role == Role::kState && rule.state) ||
                        (peer->role == Role::kSecretariat && rule.secretariat) ||
                        (peer->role == Role::kObserver && rule.observer);
-  if (allowed) return peer;
+  if (allowed) {
+    return peer;
+  }
   std::string who;
-  if (rule.state) who += "State nodes";
-  if (rule.secretariat) who += std::string(who.empty() ? "" : ", ") + "the Secretariat";
-  if (rule.observer) who += std::string(who.empty() ? "" : ", ") + "observers";
+  if (rule.state) {
+    who += "State nodes";
+  }
+  if (rule.secretariat) {
+    who += std::string(who.empty() ? "" : ", ") + "the Secretariat";
+  }
+  if (rule.observer) {
+    who += std::string(who.empty() ? "" : ", ") + "observers";
+  }
   return absl::PermissionDeniedError(std::string(rule.name) + " is for " + who + " (" + rule.why +
                                      "); the caller is " + RoleName(peer->role) + " " + peer->name);
 }

@@ -33,10 +33,14 @@ absl::Status OnlyKnownKeys(const toml::table& table, const std::string& where,
                            std::initializer_list<std::string_view> known) {
   for (const auto& [k, v] : table) {
     bool ok = false;
-    for (std::string_view name : known) ok = ok || k.str() == name;
+    for (std::string_view name : known) {
+      ok = ok || k.str() == name;
+    }
     if (!ok) {
       std::string list;
-      for (std::string_view name : known) list += (list.empty() ? "" : ", ") + std::string(name);
+      for (std::string_view name : known) {
+        list += (list.empty() ? "" : ", ") + std::string(name);
+      }
       return Invalid(where.empty() ? std::string(k.str()) : where + "." + std::string(k.str()),
                      "unknown setting; expected one of " + list);
     }
@@ -47,8 +51,12 @@ absl::Status OnlyKnownKeys(const toml::table& table, const std::string& where,
 absl::StatusOr<std::string> OptionalString(const toml::table& t, const std::string& where,
                                            std::string_view key) {
   const toml::node* node = t.get(key);
-  if (node == nullptr) return std::string();
-  if (!node->is_string()) return Invalid(where + "." + std::string(key), "must be a string");
+  if (node == nullptr) {
+    return std::string();
+  }
+  if (!node->is_string()) {
+    return Invalid(where + "." + std::string(key), "must be a string");
+  }
   return std::string(*node->value<std::string>());
 }
 
@@ -56,13 +64,19 @@ absl::StatusOr<std::vector<std::string>> StringList(const toml::table& t, const 
                                                     std::string_view key) {
   std::vector<std::string> out;
   const toml::node* node = t.get(key);
-  if (node == nullptr) return out;
+  if (node == nullptr) {
+    return out;
+  }
   const std::string field = where + "." + std::string(key);
   const toml::array* array = node->as_array();
-  if (array == nullptr) return Invalid(field, "must be a list of strings, e.g. [\"a\", \"b\"]");
+  if (array == nullptr) {
+    return Invalid(field, "must be a list of strings, e.g. [\"a\", \"b\"]");
+  }
   for (size_t i = 0; i < array->size(); ++i) {
     auto s = array->get(i)->value<std::string>();
-    if (!s) return Invalid(Index(field, i), "must be a string");
+    if (!s) {
+      return Invalid(Index(field, i), "must be a string");
+    }
     out.push_back(*s);
   }
   return out;
@@ -73,7 +87,9 @@ absl::StatusOr<std::optional<absl::Time>> OptionalTime(const toml::table& t,
                                                        const std::string& where,
                                                        std::string_view key) {
   const toml::node* node = t.get(key);
-  if (node == nullptr) return std::optional<absl::Time>();
+  if (node == nullptr) {
+    return std::optional<absl::Time>();
+  }
   const std::string field = where + "." + std::string(key);
   std::string text;
   if (auto dt = node->value<toml::date_time>(); dt && dt->offset) {
@@ -94,10 +110,18 @@ absl::StatusOr<std::optional<absl::Time>> OptionalTime(const toml::table& t,
 }
 
 absl::StatusOr<v1::KeyStatus> ParseKeyStatus(std::string_view s) {
-  if (s == "active") return v1::KEY_STATUS_ACTIVE;
-  if (s == "next") return v1::KEY_STATUS_NEXT;
-  if (s == "retired") return v1::KEY_STATUS_RETIRED;
-  if (s == "revoked") return v1::KEY_STATUS_REVOKED;
+  if (s == "active") {
+    return v1::KEY_STATUS_ACTIVE;
+  }
+  if (s == "next") {
+    return v1::KEY_STATUS_NEXT;
+  }
+  if (s == "retired") {
+    return v1::KEY_STATUS_RETIRED;
+  }
+  if (s == "revoked") {
+    return v1::KEY_STATUS_REVOKED;
+  }
   return absl::InvalidArgumentError("'" + std::string(s) +
                                     "' is not a key status; use active, next, retired or revoked");
 }
@@ -107,11 +131,17 @@ absl::Status ParseKey(const toml::table& kt, const std::string& where, v1::Signi
       kt, where,
       {"public_key", "proof", "id", "status", "valid_from", "valid_until", "revoked_at"}));
   const auto b64 = kt["public_key"].value<std::string>();
-  if (!b64) return Invalid(where + ".public_key", "missing");
+  if (!b64) {
+    return Invalid(where + ".public_key", "missing");
+  }
   auto raw = Base64Decode(*b64);
-  if (!raw.ok()) return Invalid(where + ".public_key", std::string(raw.status().message()));
+  if (!raw.ok()) {
+    return Invalid(where + ".public_key", std::string(raw.status().message()));
+  }
   auto pub = Ed25519PublicKey::FromRaw(*raw);
-  if (!pub.ok()) return Invalid(where + ".public_key", std::string(pub.status().message()));
+  if (!pub.ok()) {
+    return Invalid(where + ".public_key", std::string(pub.status().message()));
+  }
   if (const auto id = kt["id"].value<std::string>(); id && *id != pub->key_id()) {
     return Invalid(where + ".id",
                    "'" + *id + "' does not match the key (its id is " + pub->key_id() + ")");
@@ -119,20 +149,30 @@ absl::Status ParseKey(const toml::table& kt, const std::string& where, v1::Signi
   const auto proof_b64 = kt["proof"].value<std::string>();
   if (proof_b64) {
     auto proof = Base64Decode(*proof_b64);
-    if (!proof.ok()) return Invalid(where + ".proof", std::string(proof.status().message()));
+    if (!proof.ok()) {
+      return Invalid(where + ".proof", std::string(proof.status().message()));
+    }
     key->set_proof(*proof);
   }
   auto status = ParseKeyStatus(kt["status"].value_or(std::string("active")));
-  if (!status.ok()) return Invalid(where + ".status", std::string(status.status().message()));
+  if (!status.ok()) {
+    return Invalid(where + ".status", std::string(status.status().message()));
+  }
   key->set_key_id(pub->key_id());
   key->set_public_key(*raw);
   key->set_status(*status);
   ASSIGN_OR_RETURN(auto valid_from, OptionalTime(kt, where, "valid_from"));
   ASSIGN_OR_RETURN(auto valid_until, OptionalTime(kt, where, "valid_until"));
   ASSIGN_OR_RETURN(auto revoked_at, OptionalTime(kt, where, "revoked_at"));
-  if (valid_from) *key->mutable_valid_from() = ToProto(*valid_from);
-  if (valid_until) *key->mutable_valid_until() = ToProto(*valid_until);
-  if (revoked_at) *key->mutable_revoked_at() = ToProto(*revoked_at);
+  if (valid_from) {
+    *key->mutable_valid_from() = ToProto(*valid_from);
+  }
+  if (valid_until) {
+    *key->mutable_valid_until() = ToProto(*valid_until);
+  }
+  if (revoked_at) {
+    *key->mutable_revoked_at() = ToProto(*revoked_at);
+  }
   return absl::OkStatus();
 }
 
@@ -168,7 +208,9 @@ absl::Status ParseContact(const toml::table& ct, const std::string& where, v1::C
     }
   }
   ASSIGN_OR_RETURN(auto languages, StringList(ct, where, "languages"));
-  for (std::string& l : languages) contact->add_languages(std::move(l));
+  for (std::string& l : languages) {
+    contact->add_languages(std::move(l));
+  }
   return absl::OkStatus();
 }
 
@@ -176,31 +218,43 @@ absl::Status ParseState(const toml::table& st, const std::string& where, v1::Sta
   RETURN_IF_ERROR(
       OnlyKnownKeys(st, where, {"code", "name", "bodies", "certificates", "key", "contact"}));
   const auto code = st["code"].value<std::string>();
-  if (!code) return Invalid(where + ".code", "missing");
+  if (!code) {
+    return Invalid(where + ".code", "missing");
+  }
   if (!IsIso3166Alpha3(*code)) {
     return Invalid(where + ".code", "'" + *code + "' is not an ISO 3166-1 alpha-3 code");
   }
   entry->set_code(*code);
   entry->set_name(st["name"].value_or(std::string(*CountryName(*code))));
   ASSIGN_OR_RETURN(auto bodies, StringList(st, where, "bodies"));
-  for (std::string& b : bodies) entry->add_bodies(std::move(b));
+  for (std::string& b : bodies) {
+    entry->add_bodies(std::move(b));
+  }
   ASSIGN_OR_RETURN(auto certificates, StringList(st, where, "certificates"));
-  for (std::string& c : certificates) entry->add_certificate_fingerprints(std::move(c));
+  for (std::string& c : certificates) {
+    entry->add_certificate_fingerprints(std::move(c));
+  }
   const toml::array* keys = st["key"].as_array();
   if (keys == nullptr || keys->empty()) {
     return Invalid(where + ".key", "State " + *code + " has no signing key; add a [[state.key]]");
   }
   for (size_t j = 0; j < keys->size(); ++j) {
     const toml::table* kt = keys->get(j)->as_table();
-    if (kt == nullptr) return Invalid(where + "." + Index("key", j), "must be a table");
+    if (kt == nullptr) {
+      return Invalid(where + "." + Index("key", j), "must be a table");
+    }
     RETURN_IF_ERROR(ParseKey(*kt, where + "." + Index("key", j), entry->add_keys()));
   }
   if (const toml::node* contacts = st.get("contact")) {
     const toml::array* list = contacts->as_array();
-    if (list == nullptr) return Invalid(where + ".contact", "must be [[state.contact]] tables");
+    if (list == nullptr) {
+      return Invalid(where + ".contact", "must be [[state.contact]] tables");
+    }
     for (size_t c = 0; c < list->size(); ++c) {
       const toml::table* ct = list->get(c)->as_table();
-      if (ct == nullptr) return Invalid(where + "." + Index("contact", c), "must be a table");
+      if (ct == nullptr) {
+        return Invalid(where + "." + Index("contact", c), "must be a table");
+      }
       RETURN_IF_ERROR(ParseContact(*ct, where + "." + Index("contact", c), entry->add_contacts()));
     }
   }
@@ -210,7 +264,9 @@ absl::Status ParseState(const toml::table& st, const std::string& where, v1::Sta
 absl::Status ParseGroup(const toml::table& gt, const std::string& where, v1::Group* group) {
   RETURN_IF_ERROR(OnlyKnownKeys(gt, where, {"name", "kind", "title", "members"}));
   const auto name = gt["name"].value<std::string>();
-  if (!name) return Invalid(where + ".name", "missing");
+  if (!name) {
+    return Invalid(where + ".name", "missing");
+  }
   for (const RegionalGroup& regional : UnRegionalGroups()) {
     if (*name == regional.name) {
       return Invalid(where + ".name", "'" + *name +
@@ -229,15 +285,21 @@ absl::Status ParseGroup(const toml::table& gt, const std::string& where, v1::Gro
   }
   ASSIGN_OR_RETURN(*group->mutable_title(), OptionalString(gt, where, "title"));
   ASSIGN_OR_RETURN(auto members, StringList(gt, where, "members"));
-  if (members.empty()) return Invalid(where + ".members", "a group needs at least one State");
-  for (std::string& m : members) group->add_members(std::move(m));
+  if (members.empty()) {
+    return Invalid(where + ".members", "a group needs at least one State");
+  }
+  for (std::string& m : members) {
+    group->add_members(std::move(m));
+  }
   return absl::OkStatus();
 }
 
 // The UN regional groups, restricted to the States this directory lists.
 void AddRegionalGroups(v1::Directory* dir) {
   std::set<std::string> present;
-  for (const v1::StateEntry& s : dir->states()) present.insert(s.code());
+  for (const v1::StateEntry& s : dir->states()) {
+    present.insert(s.code());
+  }
   for (const RegionalGroup& regional : UnRegionalGroups()) {
     v1::Group* group = dir->add_groups();
     group->set_name(std::string(regional.name));
@@ -245,9 +307,13 @@ void AddRegionalGroups(v1::Directory* dir) {
     group->set_title(std::string(regional.title));
     std::set<std::string> members;
     for (std::string_view code : regional.members) {
-      if (present.count(std::string(code)) != 0) members.insert(std::string(code));
+      if (present.count(std::string(code)) != 0) {
+        members.insert(std::string(code));
+      }
     }
-    for (const std::string& code : members) group->add_members(code);
+    for (const std::string& code : members) {
+      group->add_members(code);
+    }
   }
 }
 
@@ -255,7 +321,9 @@ absl::StatusOr<v1::Directory> ParseDirectory(const toml::table& root) {
   RETURN_IF_ERROR(OnlyKnownKeys(root, "", {"version", "state", "group"}));
   v1::Directory dir;
   const auto version = root["version"].value<int64_t>();
-  if (!version || *version < 1) return Invalid("version", "must be a positive integer");
+  if (!version || *version < 1) {
+    return Invalid("version", "must be a positive integer");
+  }
   dir.set_version(static_cast<uint64_t>(*version));
   const toml::array* states = root["state"].as_array();
   if (states == nullptr || states->empty()) {
@@ -263,15 +331,21 @@ absl::StatusOr<v1::Directory> ParseDirectory(const toml::table& root) {
   }
   for (size_t i = 0; i < states->size(); ++i) {
     const toml::table* st = states->get(i)->as_table();
-    if (st == nullptr) return Invalid(Index("state", i), "must be a table");
+    if (st == nullptr) {
+      return Invalid(Index("state", i), "must be a table");
+    }
     RETURN_IF_ERROR(ParseState(*st, Index("state", i), dir.add_states()));
   }
   if (const toml::node* groups = root.get("group")) {
     const toml::array* list = groups->as_array();
-    if (list == nullptr) return Invalid("group", "must be [[group]] tables");
+    if (list == nullptr) {
+      return Invalid("group", "must be [[group]] tables");
+    }
     for (size_t g = 0; g < list->size(); ++g) {
       const toml::table* gt = list->get(g)->as_table();
-      if (gt == nullptr) return Invalid(Index("group", g), "must be a table");
+      if (gt == nullptr) {
+        return Invalid(Index("group", g), "must be a table");
+      }
       RETURN_IF_ERROR(ParseGroup(*gt, Index("group", g), dir.add_groups()));
     }
   }
@@ -293,7 +367,9 @@ absl::StatusOr<v1::Directory> LoadDirectoryFile(const std::string& path) {
              : "file not found; check the relay's directory setting"));
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(path + ": cannot be read; check its mode");
+  if (!in) {
+    return absl::InvalidArgumentError(path + ": cannot be read; check its mode");
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return ParseDirectoryFile(text.str(), path);

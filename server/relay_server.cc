@@ -72,7 +72,9 @@ absl::Status RelayServer::ReloadRevocations() {
         [&list](const std::string& serial) { return list->Find(serial) != nullptr; },
         "this node's certificate was revoked by the federation CA; ask the Secretariat for a "
         "new one");
-    if (closed > 0) spdlog::warn("closed {} session(s) of revoked certificates", closed);
+    if (closed > 0) {
+      spdlog::warn("closed {} session(s) of revoked certificates", closed);
+    }
   }
   return absl::OkStatus();
 }

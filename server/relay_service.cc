@@ -18,7 +18,9 @@ absl::StatusOr<PeerIdentity> Caller(grpc::CallbackServerContext* context, Rpc rp
 absl::StatusOr<std::string> CallerState(grpc::CallbackServerContext* context, Rpc rpc,
                                         const RelayCore& core) {
   absl::StatusOr<PeerIdentity> peer = Caller(context, rpc, core);
-  if (!peer.ok()) return peer.status();
+  if (!peer.ok()) {
+    return peer.status();
+  }
   return peer->name;
 }
 

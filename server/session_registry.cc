@@ -18,20 +18,26 @@ void SessionRegistry::Register(const std::string& state, SessionHandle* session,
 void SessionRegistry::Unregister(const std::string& state, SessionHandle* session) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = sessions_.find(state);
-  if (it != sessions_.end() && it->second.session == session) sessions_.erase(it);
+  if (it != sessions_.end() && it->second.session == session) {
+    sessions_.erase(it);
+  }
 }
 
 void SessionRegistry::Wake(const std::string& state) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = sessions_.find(state);
-  if (it != sessions_.end()) it->second.session->Wake();
+  if (it != sessions_.end()) {
+    it->second.session->Wake();
+  }
 }
 
 void SessionRegistry::Wake(const std::vector<std::string>& states) {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& state : states) {
     auto it = sessions_.find(state);
-    if (it != sessions_.end()) it->second.session->Wake();
+    if (it != sessions_.end()) {
+      it->second.session->Wake();
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <future>
+#include <utility>
 
 #include "common/status_macros.h"
 #include "common/util/time_format.h"
@@ -156,7 +157,9 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
             msg->addressed_to.begin(), msg->addressed_to.end(),
             [](const std::string& a) { return a == "all" || a.rfind("group:", 0) == 0; });
         if (expanded) {
-          for (const auto& a : msg->addressed_to) event.add_addressed_to(a);
+          for (const auto& a : msg->addressed_to) {
+            event.add_addressed_to(a);
+          }
         }
         event.set_in_reply_to(msg->in_reply_to);
         // The leaf goes last: once it is appended nothing else in this op can fail.
@@ -178,7 +181,7 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
         out->value.recipients = msg->recipients;
         return absl::OkStatus();
       },
-      [this, out, done = std::move(done)](absl::Status s) {
+      [this, out, done = std::move(done)](const absl::Status& s) {
         audit_size_.store(leaves_->size());
         if (!s.ok()) {
           done(s);
@@ -240,7 +243,7 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
         (void)index;
         return absl::OkStatus();
       },
-      [this, out, done = std::move(done)](absl::Status s) {
+      [this, out, done = std::move(done)](const absl::Status& s) {
         audit_size_.store(leaves_->size());
         if (!s.ok()) {
           done(s);
@@ -283,7 +286,7 @@ void SqliteRelayStore::RecordRefusal(std::string state, uint64_t seq, std::strin
       },
       [this, done = std::move(done)](absl::Status s) {
         audit_size_.store(leaves_->size());
-        done(s);
+        done(std::move(s));
       });
 }
 
@@ -309,7 +312,9 @@ void SqliteRelayStore::RecordDirectory(uint64_t version, std::string hash, absl:
         ASSIGN_OR_RETURN(bool found, last.Step());
         if (found) {
           const auto last_version = static_cast<uint64_t>(last.ColumnInt(0));
-          if (last_version == version && last.ColumnBlob(1) == hash) return absl::OkStatus();
+          if (last_version == version && last.ColumnBlob(1) == hash) {
+            return absl::OkStatus();
+          }
           if (version < last_version) {
             return absl::FailedPreconditionError(
                 "version " + std::to_string(version) + " is older than version " +
@@ -338,7 +343,7 @@ void SqliteRelayStore::RecordDirectory(uint64_t version, std::string hash, absl:
         appended->value = true;
         return absl::OkStatus();
       },
-      [this, appended, done = std::move(done)](absl::Status s) {
+      [this, appended, done = std::move(done)](const absl::Status& s) {
         audit_size_.store(leaves_->size());
         if (s.ok()) {
           done(appended->value);
@@ -491,7 +496,7 @@ absl::Status SqliteRelayStore::SaveCheckpoint(uint64_t size, const std::string& 
             .Bind(3, absl::ToUnixMillis(at))
             .Run();
       },
-      [&result](absl::Status s) { result.set_value(s); });
+      [&result](const absl::Status& s) { result.set_value(s); });
   return result.get_future().get();
 }
 
@@ -521,7 +526,7 @@ absl::Status SqliteRelayStore::SaveCosignature(const std::string& state, uint64_
             .Bind(4, absl::ToUnixMillis(at))
             .Run();
       },
-      [&result](absl::Status s) { result.set_value(s); });
+      [&result](const absl::Status& s) { result.set_value(s); });
   return result.get_future().get();
 }
 

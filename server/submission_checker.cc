@@ -19,7 +19,9 @@ absl::StatusOr<std::vector<std::string>> ExpandRecipients(const v1::Message& m,
     const std::string field = "recipients[" + std::to_string(i) + "]";
     if (r == "all") {
       for (const std::string& code : directory.StateCodes()) {
-        if (code != m.sender()) out.insert(code);
+        if (code != m.sender()) {
+          out.insert(code);
+        }
       }
     } else if (r.rfind("group:", 0) == 0) {
       const v1::Group* group = directory.FindGroup(r.substr(6));
@@ -29,7 +31,9 @@ absl::StatusOr<std::vector<std::string>> ExpandRecipients(const v1::Message& m,
                                           "groups` lists the groups (names are case-sensitive)");
       }
       for (const std::string& code : group->members()) {
-        if (code != m.sender()) out.insert(code);
+        if (code != m.sender()) {
+          out.insert(code);
+        }
       }
     } else if (!directory.HasState(r)) {
       return absl::InvalidArgumentError(field + ": " + r + " is not in the directory");
@@ -84,7 +88,9 @@ absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
   if (absl::Status s = key->CheckUsableAt(FromProto(message.created_at())); !s.ok()) {
     return absl::UnauthenticatedError("envelope.key_id: " + std::string(s.message()));
   }
-  if (absl::Status s = ValidateMessage(message, ValidationLimits{}); !s.ok()) return s;
+  if (absl::Status s = ValidateMessage(message, ValidationLimits{}); !s.ok()) {
+    return s;
+  }
   if (message.kind() == v1::MESSAGE_TYPE_EXERCISE_PING) {
     return absl::PermissionDeniedError(
         "kind: exercise pings are sent by the relay for the Secretariat's exercises, not by "
@@ -104,7 +110,9 @@ absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
         absl::FormatDuration(limits.max_message_age) + "); send it again as a new message");
   }
   auto recipients = ExpandRecipients(message, directory);
-  if (!recipients.ok()) return recipients.status();
+  if (!recipients.ok()) {
+    return recipients.status();
+  }
 
   NewMessage out;
   out.id = message.id();

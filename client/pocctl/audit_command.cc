@@ -78,11 +78,17 @@ void LoadWitnesses(const std::shared_ptr<grpc::Channel>& channel, const Ed25519P
   }
   for (const v1::StateEntry& state : directory.states()) {
     for (const v1::SigningKey& k : state.keys()) {
-      if (k.status() != v1::KEY_STATUS_ACTIVE) continue;
+      if (k.status() != v1::KEY_STATUS_ACTIVE) {
+        continue;
+      }
       auto key = Ed25519PublicKey::FromRaw(k.public_key());
-      if (!key.ok()) continue;
+      if (!key.ok()) {
+        continue;
+      }
       auto verifier = CosignatureV1Verifier::Create(WitnessName(state.code()), *key);
-      if (verifier.ok()) target->witnesses[WitnessName(state.code())].push_back(*verifier);
+      if (verifier.ok()) {
+        target->witnesses[WitnessName(state.code())].push_back(*verifier);
+      }
     }
   }
   target->witness_error.clear();
@@ -98,8 +104,12 @@ std::pair<std::string, std::string> CheckCosignature(const AuditTarget& target,
   auto it = target.witnesses.find(sig.name);
   if (it != target.witnesses.end()) {
     for (const CosignatureV1Verifier& v : it->second) {
-      if (v.key_id() != sig.key_id) continue;
-      if (v.Verify(note.text, sig.signature)) return {"verified", "verified"};
+      if (v.key_id() != sig.key_id) {
+        continue;
+      }
+      if (v.Verify(note.text, sig.signature)) {
+        return {"verified", "verified"};
+      }
       return {"bad_signature", "BAD SIGNATURE"};
     }
   }
@@ -232,7 +242,9 @@ absl::Status RunCheckpoint(AuditTarget& target, CommandContext& ctx) {
       when = FormatUtc(absl::FromUnixSeconds(static_cast<int64_t>(*ts)));
     }
     const auto [status_word, status] = CheckCosignature(target, opened.note, sig);
-    if (status_word == "bad_signature") bad_cosignatures.push_back(sig.name);
+    if (status_word == "bad_signature") {
+      bad_cosignatures.push_back(sig.name);
+    }
     cosigs.push_back({{"name", sig.name},
                       {"key_id", KeyIdHex(sig.key_id)},
                       {"time", when},

@@ -56,7 +56,9 @@ std::string GroupKindWord(v1::GroupKind kind) {
 // Contacts in escalation order.
 std::vector<const v1::Contact*> ContactsInOrder(const v1::StateEntry& state) {
   std::vector<const v1::Contact*> contacts;
-  for (const v1::Contact& c : state.contacts()) contacts.push_back(&c);
+  for (const v1::Contact& c : state.contacts()) {
+    contacts.push_back(&c);
+  }
   std::sort(contacts.begin(), contacts.end(),
             [](const v1::Contact* a, const v1::Contact* b) { return a->order() < b->order(); });
   return contacts;
@@ -79,17 +81,23 @@ std::string Lower(std::string s) {
 }
 
 std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  if (value.find_first_of(",\"\r\n") == std::string::npos) {
+    return value;
+  }
   std::string out = "\"";
   for (char c : value) {
-    if (c == '"') out += '"';
+    if (c == '"') {
+      out += '"';
+    }
     out += c;
   }
   return out + "\"";
 }
 
 std::string Validity(const v1::SigningKey& key) {
-  if (!key.has_valid_from() && !key.has_valid_until()) return "always";
+  if (!key.has_valid_from() && !key.has_valid_until()) {
+    return "always";
+  }
   return absl::StrCat(key.has_valid_from() ? FormatDetailTime(key.valid_from()) : "", " to ",
                       key.has_valid_until() ? FormatDetailTime(key.valid_until()) : "");
 }
@@ -103,7 +111,9 @@ std::string FormatStates(const v1::Directory& directory) {
   for (const v1::StateEntry& s : directory.states()) {
     int usable = 0;
     for (const v1::SigningKey& k : s.keys()) {
-      if (k.status() == v1::KEY_STATUS_ACTIVE || k.status() == v1::KEY_STATUS_NEXT) ++usable;
+      if (k.status() == v1::KEY_STATUS_ACTIVE || k.status() == v1::KEY_STATUS_NEXT) {
+        ++usable;
+      }
     }
     const auto contacts = ContactsInOrder(s);
     const std::string first =
@@ -120,7 +130,9 @@ absl::StatusOr<std::string> FormatState(const v1::Directory& directory, const st
                                         const Labels& labels) {
   const v1::StateEntry* state = nullptr;
   for (const v1::StateEntry& s : directory.states()) {
-    if (s.code() == code) state = &s;
+    if (s.code() == code) {
+      state = &s;
+    }
   }
   if (state == nullptr) {
     return absl::NotFoundError(code + " is not in the directory (version " +
@@ -164,7 +176,9 @@ absl::StatusOr<std::string> FormatGroups(const v1::Directory& directory, const s
   Table table({"GROUP", "KIND", "MEMBERS", "TITLE"});
   table.SetMaxWidth(2, 60);
   for (const v1::Group& g : directory.groups()) {
-    if (!name.empty() && g.name() != name) continue;
+    if (!name.empty() && g.name() != name) {
+      continue;
+    }
     table.AddRow({"group:" + g.name(), GroupKindWord(g.kind()),
                   g.members().empty() ? "(none on the network)" : absl::StrJoin(g.members(), " "),
                   g.title()});
@@ -216,7 +230,9 @@ std::string DirectoryCsv(const v1::Directory& directory) {
     const std::string prefix = absl::StrCat(CsvField(s.code()), ",", CsvField(s.name()), ",",
                                             CsvField(absl::StrJoin(s.bodies(), "; ")), ",");
     const auto contacts = ContactsInOrder(s);
-    if (contacts.empty()) absl::StrAppend(&out, prefix, ",,,,,,,,\r\n");
+    if (contacts.empty()) {
+      absl::StrAppend(&out, prefix, ",,,,,,,,\r\n");
+    }
     for (const v1::Contact* c : contacts) {
       absl::StrAppend(&out, prefix, c->order(), ",", LevelWord(c->level()), ",",
                       CsvField(c->name()), ",", CsvField(c->role()), ",", CsvField(c->email()), ",",
@@ -283,13 +299,17 @@ absl::Status RunDirectory(const DirectoryOptions& o, CommandContext& ctx) {
   }
   if (o.show->parsed()) {
     if (o.state.empty()) {
-      if (ctx.json()) return PrintJson(directory, out);
+      if (ctx.json()) {
+        return PrintJson(directory, out);
+      }
       out << FormatStates(directory);
       return absl::OkStatus();
     }
     if (ctx.json()) {
       for (const v1::StateEntry& s : directory.states()) {
-        if (s.code() == o.state) return PrintJson(s, out);
+        if (s.code() == o.state) {
+          return PrintJson(s, out);
+        }
       }
     }
     ASSIGN_OR_RETURN(const std::string text, FormatState(directory, o.state, labels));
@@ -300,7 +320,9 @@ absl::Status RunDirectory(const DirectoryOptions& o, CommandContext& ctx) {
     if (ctx.json()) {
       nlohmann::json groups = nlohmann::json::array();
       for (const v1::Group& g : directory.groups()) {
-        if (!o.group.empty() && g.name() != o.group) continue;
+        if (!o.group.empty() && g.name() != o.group) {
+          continue;
+        }
         groups.push_back(
             {{"name", g.name()},
              {"kind", GroupKindWord(g.kind())},
@@ -330,7 +352,9 @@ absl::Status RunDirectory(const DirectoryOptions& o, CommandContext& ctx) {
   }
   Table table({"STATE", "FIELD", "VALUE"});
   table.SetMaxWidth(2, 60);
-  for (const DirectoryMatch& m : matches) table.AddRow({m.state, m.field, m.value});
+  for (const DirectoryMatch& m : matches) {
+    table.AddRow({m.state, m.field, m.value});
+  }
   out << table.Render();
   return absl::OkStatus();
 }

@@ -38,8 +38,12 @@ void SetDeadline(grpc::ClientContext* ctx, absl::Duration timeout) {
 // (in this copy of the directory), or they say "all".
 bool AddressedTo(const v1::Message& m, const std::string& state, const DirectoryView& directory) {
   for (const auto& r : m.recipients()) {
-    if (r == state || r == "all") return true;
-    if (r.rfind("group:", 0) != 0) continue;
+    if (r == state || r == "all") {
+      return true;
+    }
+    if (r.rfind("group:", 0) != 0) {
+      continue;
+    }
     const v1::Group* group = directory.FindGroup(r.substr(6));
     if (group != nullptr && std::find(group->members().begin(), group->members().end(), state) !=
                                 group->members().end()) {
@@ -74,11 +78,17 @@ void RelayLink::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
-    if (session_context_ != nullptr) session_context_->TryCancel();
+    if (session_context_ != nullptr) {
+      session_context_->TryCancel();
+    }
   }
   cv_.notify_all();
-  if (session_thread_.joinable()) session_thread_.join();
-  if (outbox_thread_.joinable()) outbox_thread_.join();
+  if (session_thread_.joinable()) {
+    session_thread_.join();
+  }
+  if (outbox_thread_.joinable()) {
+    outbox_thread_.join();
+  }
 }
 
 LinkStatus RelayLink::status() const {
@@ -102,7 +112,9 @@ bool RelayLink::SleepUnlessStopping(absl::Duration d) {
 
 void RelayLink::SetDisconnected(const std::string& why) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (status_.connected) spdlog::warn("disconnected from the relay: {}", why);
+  if (status_.connected) {
+    spdlog::warn("disconnected from the relay: {}", why);
+  }
   status_.connected = false;
   status_.last_error = why;
 }
@@ -131,7 +143,9 @@ void RelayLink::SessionLoop() {
     grpc::ClientContext ctx;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
+      if (stopping_) {
+        return;
+      }
       session_context_ = &ctx;
     }
     auto stream = stub_->Session(&ctx);
@@ -164,7 +178,9 @@ void RelayLink::SessionLoop() {
         case v1::RelayFrame::kDelivery: {
           v1::NodeFrame answer;
           keep = HandleDelivery(frame.delivery(), &answer);
-          if (keep) keep = stream->Write(answer);
+          if (keep) {
+            keep = stream->Write(answer);
+          }
           break;
         }
         case v1::RelayFrame::kReceiptNotice: {
@@ -178,7 +194,9 @@ void RelayLink::SessionLoop() {
           break;
       }
     }
-    if (!keep) ctx.TryCancel();
+    if (!keep) {
+      ctx.TryCancel();
+    }
     grpc::Status status = stream->Finish();
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -188,7 +206,9 @@ void RelayLink::SessionLoop() {
                                 : status.error_message() + " (" +
                                       std::to_string(status.error_code()) + ")");
     std::uniform_int_distribution<int64_t> jitter(0, absl::ToInt64Milliseconds(backoff) / 2);
-    if (!SleepUnlessStopping(backoff + absl::Milliseconds(jitter(rng)))) return;
+    if (!SleepUnlessStopping(backoff + absl::Milliseconds(jitter(rng)))) {
+      return;
+    }
     backoff = std::min(backoff * 2, absl::Seconds(10));
   }
 }
@@ -196,7 +216,9 @@ void RelayLink::SessionLoop() {
 bool RelayLink::HandleDelivery(const v1::Delivery& delivery, v1::NodeFrame* answer) {
   auto directory = directory_->Get();
   if (!directory) {
-    if (!RefreshDirectory().ok()) return false;  // cannot verify yet; the item stays queued
+    if (!RefreshDirectory().ok()) {
+      return false;  // cannot verify yet; the item stays queued
+    }
     directory = directory_->Get();
   }
   const v1::Envelope& envelope = delivery.envelope();
@@ -212,7 +234,9 @@ bool RelayLink::HandleDelivery(const v1::Delivery& delivery, v1::NodeFrame* answ
     answer->mutable_delivery_reject()->set_reason(reason);
     return true;
   };
-  if (!verified.ok()) return reject(std::string(verified.status().message()));
+  if (!verified.ok()) {
+    return reject(std::string(verified.status().message()));
+  }
   const v1::Message& message = verified->message;
   bool addressed = AddressedTo(message, options_.state, *directory);
   if (!addressed && RefreshDirectory().ok()) {  // a group may have grown since our copy
@@ -318,7 +342,9 @@ v1::SendResponse RelayLink::Submit(const std::string& id, const v1::Envelope& en
   spdlog::info("relay accepted {} (audit #{})", id, receipt.audit_index());
   out.set_state(v1::OUTBOX_STATE_SUBMITTED);
   out.set_audit_index(receipt.audit_index());
-  for (const auto& r : recipients) out.add_recipients(r);
+  for (const auto& r : recipients) {
+    out.add_recipients(r);
+  }
   return out;
 }
 
@@ -327,7 +353,9 @@ void RelayLink::OutboxLoop() {
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, std::chrono::seconds(5), [this] { return stopping_ || outbox_kicked_; });
-      if (stopping_) return;
+      if (stopping_) {
+        return;
+      }
       outbox_kicked_ = false;
     }
     auto queued = store_->QueuedOutbox();
@@ -337,7 +365,9 @@ void RelayLink::OutboxLoop() {
     }
     for (const OutboxEntry& entry : *queued) {
       v1::SendResponse r = Submit(entry.id, entry.envelope, kRpcTimeout);
-      if (r.state() == v1::OUTBOX_STATE_QUEUED) break;  // relay unreachable: try again later
+      if (r.state() == v1::OUTBOX_STATE_QUEUED) {
+        break;  // relay unreachable: try again later
+      }
     }
   }
 }

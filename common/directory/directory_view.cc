@@ -20,7 +20,9 @@ std::string Index(const std::string& name, int i) { return name + "[" + std::to_
 
 bool IsLowerHex(const std::string& s) {
   for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
   }
   return true;
 }
@@ -33,7 +35,9 @@ absl::Status CheckContacts(const v1::StateEntry& state, const std::string& where
     if (contact.level() == v1::CONTACT_LEVEL_UNSPECIFIED) {
       return Invalid(field + ".level", "missing; use technical or diplomatic");
     }
-    if (contact.name().empty()) return Invalid(field + ".name", "missing");
+    if (contact.name().empty()) {
+      return Invalid(field + ".name", "missing");
+    }
     if (contact.order() == 0) {
       return Invalid(field + ".order", "must be 1 or more (1 is called first)");
     }
@@ -91,7 +95,9 @@ absl::StatusOr<DirectoryView> DirectoryView::Build(v1::Directory directory) {
       const v1::SigningKey& key = state.keys(k);
       const std::string kwhere = where + "." + Index("key", k);
       auto pub = Ed25519PublicKey::FromRaw(key.public_key());
-      if (!pub.ok()) return Invalid(kwhere + ".public_key", std::string(pub.status().message()));
+      if (!pub.ok()) {
+        return Invalid(kwhere + ".public_key", std::string(pub.status().message()));
+      }
       if (pub->key_id() != key.key_id()) {
         return Invalid(kwhere + ".id", "'" + key.key_id() + "' does not match the key (its id is " +
                                            pub->key_id() + ")");
@@ -105,8 +111,12 @@ absl::StatusOr<DirectoryView> DirectoryView::Build(v1::Directory directory) {
                                  state.code() + "; it was made for another key or State");
       }
       KeyEntry entry{state.code(), key.status(), *std::move(pub)};
-      if (key.has_valid_from()) entry.valid_from = FromProto(key.valid_from());
-      if (key.has_valid_until()) entry.valid_until = FromProto(key.valid_until());
+      if (key.has_valid_from()) {
+        entry.valid_from = FromProto(key.valid_from());
+      }
+      if (key.has_valid_until()) {
+        entry.valid_until = FromProto(key.valid_until());
+      }
       if (entry.valid_until <= entry.valid_from) {
         return Invalid(kwhere + ".valid_until", "must be later than valid_from");
       }
@@ -129,7 +139,9 @@ absl::StatusOr<DirectoryView> DirectoryView::Build(v1::Directory directory) {
       if (fp.size() != 64 || !IsLowerHex(fp)) {
         return Invalid(field, "'" + fp + "' is not a SHA-256 fingerprint (64 lowercase hex)");
       }
-      if (!fingerprints.insert(fp).second) return Invalid(field, "listed twice");
+      if (!fingerprints.insert(fp).second) {
+        return Invalid(field, "listed twice");
+      }
     }
   }
   for (int g = 0; g < view.proto_.groups_size(); ++g) {
@@ -149,7 +161,9 @@ absl::StatusOr<DirectoryView> DirectoryView::Build(v1::Directory directory) {
       if (view.states_.count(code) == 0) {
         return Invalid(field, "'" + code + "' is not a State in the directory");
       }
-      if (!members.insert(code).second) return Invalid(field, code + " is listed twice");
+      if (!members.insert(code).second) {
+        return Invalid(field, code + " is listed twice");
+      }
     }
   }
   return view;
@@ -173,7 +187,9 @@ const v1::Group* DirectoryView::FindGroup(const std::string& name) const {
 std::vector<std::string> DirectoryView::StateCodes() const {
   std::vector<std::string> codes;
   codes.reserve(states_.size());
-  for (const auto& [code, index] : states_) codes.push_back(code);
+  for (const auto& [code, index] : states_) {
+    codes.push_back(code);
+  }
   return codes;
 }
 

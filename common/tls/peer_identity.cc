@@ -46,10 +46,13 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
   if (StartsWith(uri, kObserver)) {
     std::string slug(uri.substr(kObserver.size()));
     bool ok = !slug.empty() && slug.size() <= 64;
-    for (char c : slug)
+    for (char c : slug) {
       ok = ok && (std::islower(static_cast<unsigned char>(c)) ||
                   std::isdigit(static_cast<unsigned char>(c)) || c == '-');
-    if (!ok) return absl::PermissionDeniedError("observer slug '" + slug + "' is malformed");
+    }
+    if (!ok) {
+      return absl::PermissionDeniedError("observer slug '" + slug + "' is malformed");
+    }
     return PeerIdentity{Role::kObserver, slug, std::string(uri)};
   }
   return absl::PermissionDeniedError("'" + std::string(uri) + "' is not a PoC identity URI");
@@ -59,13 +62,17 @@ absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem)
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
   BIO_free(bio);
-  if (cert == nullptr) return absl::InvalidArgumentError("peer certificate does not parse");
+  if (cert == nullptr) {
+    return absl::InvalidArgumentError("peer certificate does not parse");
+  }
   std::vector<std::string> uris;
   auto* names =
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
-    if (name->type != GEN_URI) continue;
+    if (name->type != GEN_URI) {
+      continue;
+    }
     const ASN1_IA5STRING* s = name->d.uniformResourceIdentifier;
     uris.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
                       static_cast<size_t>(ASN1_STRING_length(s)));
@@ -80,12 +87,16 @@ absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext
     return absl::UnauthenticatedError("no verified client certificate");
   }
   const auto pems = context.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
-  if (pems.empty()) return absl::UnauthenticatedError("no client certificate presented");
+  if (pems.empty()) {
+    return absl::UnauthenticatedError("no client certificate presented");
+  }
   const std::string pem(pems.front().data(), pems.front().size());
   ASSIGN_OR_RETURN(std::vector<std::string> uris, CertificateUris(pem));
   std::vector<std::string> ours;
   for (const auto& u : uris) {
-    if (StartsWith(u, "urn:poc:")) ours.push_back(u);
+    if (StartsWith(u, "urn:poc:")) {
+      ours.push_back(u);
+    }
   }
   if (ours.size() != 1) {
     return absl::PermissionDeniedError(

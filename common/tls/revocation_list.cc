@@ -27,7 +27,9 @@ Bio ReadBio(const std::string& pem) {
 
 std::string SerialHex(const ASN1_INTEGER* serial) {
   BIGNUM* bn = ASN1_INTEGER_to_BN(serial, nullptr);
-  if (bn == nullptr) return "";
+  if (bn == nullptr) {
+    return "";
+  }
   char* hex = BN_bn2hex(bn);
   std::string out = hex != nullptr ? hex : "";
   OPENSSL_free(hex);
@@ -36,9 +38,13 @@ std::string SerialHex(const ASN1_INTEGER* serial) {
 }
 
 absl::Time TimeOf(const ASN1_TIME* t) {
-  if (t == nullptr) return absl::InfiniteFuture();
+  if (t == nullptr) {
+    return absl::InfiniteFuture();
+  }
   struct tm tm {};
-  if (ASN1_TIME_to_tm(t, &tm) != 1) return absl::InfinitePast();
+  if (ASN1_TIME_to_tm(t, &tm) != 1) {
+    return absl::InfinitePast();
+  }
   return absl::FromTM(tm, absl::UTCTimeZone());
 }
 
@@ -54,8 +60,9 @@ absl::StatusOr<RevocationList> RevocationList::Parse(const std::string& crl_pem,
                                       "with `poc-pki revoke` or `poc-pki crl`");
   }
   Cert ca(PEM_read_bio_X509(ReadBio(ca_pem).get(), nullptr, nullptr, nullptr));
-  if (!ca)
+  if (!ca) {
     return absl::InvalidArgumentError(path + ": the CA certificate to check it is unreadable");
+  }
   EVP_PKEY* ca_key = X509_get0_pubkey(ca.get());
   if (ca_key == nullptr || X509_CRL_verify(crl.get(), ca_key) != 1) {
     return absl::InvalidArgumentError(path +
@@ -96,7 +103,9 @@ const Revocation* RevocationList::Find(const std::string& serial) const {
 
 absl::StatusOr<std::string> CertificateSerial(const std::string& cert_pem) {
   Cert cert(PEM_read_bio_X509(ReadBio(cert_pem).get(), nullptr, nullptr, nullptr));
-  if (!cert) return absl::InvalidArgumentError("not a PEM certificate");
+  if (!cert) {
+    return absl::InvalidArgumentError("not a PEM certificate");
+  }
   return SerialHex(X509_get0_serialNumber(cert.get()));
 }
 
