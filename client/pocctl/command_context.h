@@ -22,7 +22,7 @@ struct GlobalOptions {
   std::string socket;           // --socket PATH
   bool json = false;            // --json: machine-readable output only
   std::string timeout = "10s";  // --timeout: deadline of every RPC
-  std::string lang = "en";      // --lang: language of labels (only English labels exist yet)
+  std::string lang = "en";      // --lang: language of labels (ar zh en fr ru es)
 };
 
 // Opens a client for pocd at `address` whose RPCs time out after `timeout`.

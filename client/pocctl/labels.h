@@ -1,6 +1,6 @@
-// Field labels in the operator's language (--lang). The six UN languages are accepted; only
-// English labels are written so far, and every other language falls back to them. Codes
-// (urgency, TLP, ...) print as the command-line words of common/template/template_codes.h.
+// Field labels in the operator's language (--lang): one of the six official UN languages.
+// Only labels are translated: codes (urgency, TLP, ...) print as the command-line words of
+// common/template/template_codes.h, and what States wrote prints as they wrote it.
 #ifndef POC_CLIENT_POCCTL_LABELS_H_
 #define POC_CLIENT_POCCTL_LABELS_H_
 
@@ -64,7 +64,7 @@ struct Labels {
   std::string_view groups;
 };
 
-// Labels for `lang`; English for any language without its own labels yet.
+// Labels for `lang` (ar zh en fr ru es); English for anything else.
 const Labels& LabelsFor(std::string_view lang);
 
 }  // namespace poc::pocctl

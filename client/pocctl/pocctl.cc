@@ -81,8 +81,8 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
     languages.emplace_back(l);
   }
   app.add_option("--lang", global.lang,
-                 "Language of labels: ar, zh, en, fr, ru or es (only en exists yet; others "
-                 "fall back to en)")
+                 "Language of the labels in show, status and directory: ar, zh, en, fr, ru or "
+                 "es (the messages themselves print as the States wrote them)")
       ->check(CLI::IsMember(languages))
       ->capture_default_str();
 

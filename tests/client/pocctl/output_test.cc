@@ -7,6 +7,7 @@
 #include "client/pocctl/sent.h"
 #include "client/pocctl/show.h"
 #include "client/pocctl/status.h"
+#include "client/pocctl/terminal_text.h"
 #include "common/util/time_format.h"
 
 namespace poc::pocctl {
@@ -137,6 +138,53 @@ TEST(ShowOutputTest, ShowsTemplateFieldsKeyAuditAndProgress) {
   EXPECT_THAT(out, HasSubstr("Replies:\n  0190c3ff-0000-7000-8000-000000000000\n"));
 }
 
+TEST(ShowOutputTest, LabelsComeInTheOperatorsLanguageAndStayAligned) {
+  v1::ShowResponse show;
+  v1::Message* m = show.mutable_message();
+  m->set_id("0190c3a2-7b1e-7cc1-9a5b-0123456789ab");
+  m->set_sender("FRA");
+  m->add_recipients("KEN");
+  m->set_kind(v1::MESSAGE_TYPE_NOTIFICATION);
+  v1::Template* t = m->mutable_template_();
+  t->set_urgency(v1::URGENCY_ROUTINE);
+  t->set_subject("Scanning");
+
+  const std::string fr = FormatShow(show, LabelsFor("fr"));
+  EXPECT_THAT(fr, HasSubstr("Objet:  "));
+  EXPECT_THAT(fr, HasSubstr("Urgence:  "));
+  // What the State wrote is not translated.
+  EXPECT_THAT(fr, HasSubstr("Scanning"));
+  // Chinese labels are two columns a character: values still start in one column.
+  const std::string zh = FormatShow(show, LabelsFor("zh"));
+  const size_t subject = zh.find("主题:");
+  const size_t urgency = zh.find("紧急程度:");
+  ASSERT_NE(subject, std::string::npos) << zh;
+  ASSERT_NE(urgency, std::string::npos) << zh;
+  const auto value_column = [&](size_t at) {
+    const size_t line_end = zh.find('\n', at);
+    const std::string line = zh.substr(at, line_end - at);
+    const size_t value = line.find_first_not_of(' ', line.find(':') + 1);
+    return DisplayWidth(line.substr(0, value));
+  };
+  EXPECT_EQ(value_column(subject), value_column(urgency)) << zh;
+}
+
+TEST(LabelsTest, EveryUnLanguageHasEveryLabelAndItsOwnWords) {
+  const Labels& en = LabelsFor("en");
+  for (std::string_view lang : kUnLanguages) {
+    const Labels& l = LabelsFor(lang);
+    const auto* field = reinterpret_cast<const std::string_view*>(&l);
+    for (size_t i = 0; i < sizeof(Labels) / sizeof(std::string_view); ++i) {
+      EXPECT_FALSE(field[i].empty()) << lang << " label #" << i;
+    }
+    if (lang != "en") {
+      EXPECT_NE(l.subject, en.subject) << lang;
+      EXPECT_NE(l.groups, en.groups) << lang;
+    }
+  }
+  EXPECT_EQ(&LabelsFor("de"), &en);
+}
+
 TEST(ShowOutputTest, ReceivedMessageShowsWhetherItWasAcknowledged) {
   v1::ShowResponse show;
   show.mutable_message()->set_id("0190c3a2-7b1e-7cc1-9a5b-0123456789ab");
@@ -144,7 +192,7 @@ TEST(ShowOutputTest, ReceivedMessageShowsWhetherItWasAcknowledged) {
   show.mutable_message()->set_drill(true);
   show.mutable_summary()->set_id("0190c3a2-7b1e-7cc1-9a5b-0123456789ab");
   *show.mutable_summary()->mutable_received_at() = ToProto(kReceived);
-  const std::string out = FormatShow(show, LabelsFor("es"));
+  const std::string out = FormatShow(show, LabelsFor("en"));
   EXPECT_THAT(out, HasSubstr("Received:      2026-11-19 10:13:20 UTC\n"));
   EXPECT_THAT(out, HasSubstr("Acknowledged:  not yet (pocctl ack 456789ab)\n"));
   EXPECT_THAT(out, HasSubstr("Drill:         yes"));
