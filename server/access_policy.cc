@@ -24,6 +24,30 @@ const std::vector<AccessRule>& AccessRules() {
   return rules;
 }
 
+namespace {
+
+absl::Status CheckListedCertificate(const PeerIdentity& peer, const DirectoryView* directory) {
+  if (peer.role != Role::kState || directory == nullptr) {
+    return absl::OkStatus();
+  }
+  const v1::StateEntry* entry = directory->FindState(peer.name);
+  if (entry == nullptr || entry->certificate_fingerprints().empty()) {
+    return absl::OkStatus();
+  }
+  for (const std::string& listed : entry->certificate_fingerprints()) {
+    if (listed == peer.fingerprint) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::PermissionDeniedError(
+      "the certificate of State " + peer.name + " (sha256 " + peer.fingerprint +
+      ") is not one of the " + std::to_string(entry->certificate_fingerprints_size()) +
+      " node certificates the directory lists for " + peer.name +
+      "; ask the Secretariat to add its fingerprint (`poc-pki show node.crt`) to the directory");
+}
+
+}  // namespace
+
 const AccessRule& RuleFor(Rpc rpc) {
   for (const AccessRule& rule : AccessRules()) {
     if (rule.rpc == rpc) {
@@ -34,7 +58,8 @@ const AccessRule& RuleFor(Rpc rpc) {
 }
 
 absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthContext>& auth,
-                                       Rpc rpc, const RevocationList* revoked) {
+                                       Rpc rpc, const RevocationList* revoked,
+                                       const DirectoryView* directory) {
   if (!auth) {
     return absl::UnauthenticatedError("no TLS client certificate");
   }
@@ -48,6 +73,9 @@ absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthCon
         peer->serial + ") was revoked by the federation CA at " +
         absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", r->revoked_at, absl::UTCTimeZone()) + " (" +
         RevocationReasonText(r->reason) + "); ask the Secretariat for a new certificate");
+  }
+  if (absl::Status listed = CheckListedCertificate(*peer, directory); !listed.ok()) {
+    return listed;
   }
   const AccessRule& rule = RuleFor(rpc);
   const bool allowed = (peer->role == Role::kState && rule.state) ||

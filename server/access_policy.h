@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/directory/directory_view.h"
 #include "common/tls/peer_identity.h"
 #include "common/tls/revocation_list.h"
 #include "server/snapshot_holder.h"
@@ -41,11 +42,14 @@ const std::vector<AccessRule>& AccessRules();
 
 const AccessRule& RuleFor(Rpc rpc);
 
-// The caller's identity when its role may call `rpc`; UNAUTHENTICATED without a usable
-// certificate identity or when `revoked` (may be null) lists its certificate,
-// PERMISSION_DENIED naming the RPC, the caller and who may call it.
+// The caller's identity when its role may call `rpc`. UNAUTHENTICATED without a usable
+// certificate identity or when `revoked` (may be null) lists its certificate; PERMISSION_DENIED
+// naming the RPC, the caller and who may call it, or, for a State whose entry in `directory`
+// (may be null) lists certificate fingerprints, when the caller's certificate is not one of
+// them. A State entry without fingerprints accepts any certificate the federation CA issued.
 absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthContext>& auth,
-                                       Rpc rpc, const RevocationList* revoked = nullptr);
+                                       Rpc rpc, const RevocationList* revoked,
+                                       const DirectoryView* directory);
 
 // The CRL in force, replaced on SIGHUP; holds null when none is configured.
 using RevocationHolder = SnapshotHolder<RevocationList>;

@@ -6,6 +6,7 @@
 
 #include <cctype>
 
+#include "common/encoding/hex.h"
 #include "common/iso3166/iso3166.h"
 #include "common/status_macros.h"
 #include "common/tls/revocation_list.h"
@@ -82,6 +83,23 @@ absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem)
   return uris;
 }
 
+absl::StatusOr<std::string> CertificateFingerprint(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (cert == nullptr) {
+    return absl::InvalidArgumentError("peer certificate does not parse");
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  const int ok = X509_digest(cert, EVP_sha256(), digest, &length);
+  X509_free(cert);
+  if (ok != 1) {
+    return absl::InternalError("cannot hash the peer certificate");
+  }
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
 absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext& context) {
   if (!context.IsPeerAuthenticated()) {
     return absl::UnauthenticatedError("no verified client certificate");
@@ -105,6 +123,7 @@ absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext
   }
   ASSIGN_OR_RETURN(PeerIdentity peer, ParseIdentityUri(ours.front()));
   ASSIGN_OR_RETURN(peer.serial, CertificateSerial(pem));
+  ASSIGN_OR_RETURN(peer.fingerprint, CertificateFingerprint(pem));
   return peer;
 }
 

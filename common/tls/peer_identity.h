@@ -20,6 +20,9 @@ struct PeerIdentity {
   std::string name;    // ISO3 for a State, the slug for an observer, "secretariat"
   std::string uri;     // the SAN URI it came from
   std::string serial;  // the certificate's serial (uppercase hex), for revocation checks
+  // SHA-256 of the certificate's DER encoding, lowercase hex: what the directory lists under a
+  // State's certificate_fingerprints and what `poc-pki show` prints.
+  std::string fingerprint;
 };
 
 // Parses one of urn:poc:state:<ISO3>, urn:poc:secretariat, urn:poc:observer:<slug>.
@@ -27,6 +30,9 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri);
 
 // The URI SANs of a PEM certificate.
 absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem);
+
+// SHA-256 of a PEM certificate's DER encoding, lowercase hex without separators.
+absl::StatusOr<std::string> CertificateFingerprint(const std::string& pem);
 
 // The identity of an authenticated gRPC peer. Exactly one urn:poc: URI must be present.
 absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext& context);

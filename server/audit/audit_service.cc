@@ -16,7 +16,9 @@ grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl:
 }  // namespace
 
 absl::Status AuditService::Authorized(grpc::CallbackServerContext* context, Rpc rpc) const {
-  return Authorize(context->auth_context(), rpc, revocations_->Get().get()).status();
+  return Authorize(context->auth_context(), rpc, revocations_->Get().get(),
+                   &directory_->Get()->view)
+      .status();
 }
 
 grpc::ServerUnaryReactor* AuditService::GetCheckpoint(grpc::CallbackServerContext* context,
@@ -128,10 +130,10 @@ grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerConte
                                                        const v1::AddCosignatureRequest* request,
                                                        v1::AddCosignatureResponse* /*response*/) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(PeerIdentity peer, Authorize(context->auth_context(), Rpc::kAddCosignature,
-                                                  revocations_->Get().get()));
-    std::vector<Ed25519PublicKey> active;
     const auto directory = directory_->Get();
+    ASSIGN_OR_RETURN(PeerIdentity peer, Authorize(context->auth_context(), Rpc::kAddCosignature,
+                                                  revocations_->Get().get(), &directory->view));
+    std::vector<Ed25519PublicKey> active;
     if (const v1::StateEntry* entry = directory->view.FindState(peer.name)) {
       for (const v1::SigningKey& k : entry->keys()) {
         if (k.status() != v1::KEY_STATUS_ACTIVE) {

@@ -75,10 +75,15 @@ TestNetwork::TestNetwork(const std::vector<std::string>& states) : states_(state
 
 void TestNetwork::WriteDirectory(uint64_t version,
                                  const std::map<std::string, std::string>& key_extras,
-                                 const std::string& tail) {
+                                 const std::string& tail,
+                                 const std::map<std::string, std::string>& state_extras) {
   std::string directory = "version = " + std::to_string(version) + "\n";
   for (const std::string& state : states_) {
-    directory += "\n[[state]]\ncode = \"" + state + "\"\n[[state.key]]\n" + key_lines_[state];
+    directory += "\n[[state]]\ncode = \"" + state + "\"\n";
+    if (auto extra = state_extras.find(state); extra != state_extras.end()) {
+      directory += extra->second + "\n";
+    }
+    directory += "[[state.key]]\n" + key_lines_[state];
     if (auto extra = key_extras.find(state); extra != key_extras.end()) {
       directory += extra->second + "\n";
     }

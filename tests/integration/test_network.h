@@ -67,11 +67,13 @@ class TestNetwork {
                                               const std::string& cert = "node") const;
   const Ed25519PrivateKey& SigningKey(const std::string& state) const;
 
-  // Rewrites the relay's directory.toml: every State with its key (and proof), then
+  // Rewrites the relay's directory.toml: every State with `state_extras[state]` lines in its
+  // [[state]] table (e.g. "certificates = [...]") and its key (and proof), then
   // `key_extras[state]` lines inside that State's [[state.key]] table (e.g. "valid_until =
   // ..."), then `tail` (e.g. [[group]] tables). The relay reads it on start or SIGHUP.
   void WriteDirectory(uint64_t version, const std::map<std::string, std::string>& key_extras = {},
-                      const std::string& tail = "");
+                      const std::string& tail = "",
+                      const std::map<std::string, std::string>& state_extras = {});
 
   // Runs poc-pki with `args`; fails the test on a non-zero exit.
   std::string Pki(const std::vector<std::string>& args) const;

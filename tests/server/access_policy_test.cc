@@ -44,7 +44,7 @@ TEST(AccessPolicyTest, TheReadmeRolesTableMatchesTheRules) {
 }
 
 TEST(AccessPolicyTest, AMissingCertificateIsUnauthenticated) {
-  EXPECT_EQ(Authorize(nullptr, Rpc::kGetEntries).status().code(),
+  EXPECT_EQ(Authorize(nullptr, Rpc::kGetEntries, nullptr, nullptr).status().code(),
             absl::StatusCode::kUnauthenticated);
 }
 
