@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -104,7 +105,8 @@ int main(int argc, char** argv) {
       "nodes, keeping an audit log of every step.\n\n"
       "Settings come from --config FILE (TOML; see deploy/relay.toml.sample) and from flags,\n"
       "a flag winning over the file. Signals: SIGTERM/SIGINT stop gracefully; SIGHUP re-reads\n"
-      "the directory file and the CRL (tls.crl)."};
+      "the directory file, the CRL (tls.crl) and the relay's TLS files, which it also re-reads\n"
+      "every tls.reload_interval (a renewed certificate needs no restart)."};
   app.footer("Example:\n  poc-relay --config /etc/poc/relay.toml\n");
   std::string config_path;
   app.add_option("-c,--config", config_path, "TOML settings file");
@@ -171,12 +173,14 @@ int main(int argc, char** argv) {
   boost::asio::io_context io;
   boost::asio::signal_set stop(io, SIGTERM, SIGINT);
   boost::asio::signal_set reload(io, SIGHUP);
+  boost::asio::steady_timer tls_timer(io);  // re-reads the TLS files every tls.reload_interval
   stop.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) {
       return;
     }
     spdlog::info("signal {}: shutting down", sig);
     reload.cancel();
+    tls_timer.cancel();
   });
   std::function<void()> wait_reload = [&] {
     reload.async_wait([&](const boost::system::error_code& ec, int) {
@@ -185,10 +189,22 @@ int main(int argc, char** argv) {
       }
       (void)(*relay)->ReloadDirectory();
       (void)(*relay)->ReloadRevocations();
+      (void)(*relay)->ReloadTls();
       wait_reload();
     });
   };
   wait_reload();
+  std::function<void()> wait_tls = [&] {
+    tls_timer.expires_after(absl::ToChronoNanoseconds(config.tls_reload_interval));
+    tls_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) {
+        return;
+      }
+      (void)(*relay)->ReloadTls();
+      wait_tls();
+    });
+  };
+  wait_tls();
   io.run();
   (*relay)->Shutdown();
   return 0;

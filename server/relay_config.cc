@@ -23,6 +23,10 @@ void RelayConfig::Bind(ConfigBinder* b) {
   b->AddPath("--tls-ca", "tls.ca", &tls.ca, "federation root CA certificate");
   b->AddPath("--tls-cert", "tls.cert", &tls.cert, "the relay's server certificate");
   b->AddPath("--tls-key", "tls.key", &tls.key, "the relay's TLS private key (mode 0600)");
+  b->AddString("--tls-reload-interval", "tls.reload_interval", &tls_reload_interval_text,
+               "how often to re-read tls.cert, tls.key and tls.ca (SIGHUP also does); a new "
+               "set that passes the checks reaches new connections, a bad one is logged and "
+               "ignored (e.g. 1m)");
   b->AddPath("--tls-crl", "tls.crl", &crl,
              "the federation CA's revocation list (poc-pki revoke); re-read on SIGHUP, and open "
              "sessions of newly revoked certificates are closed");
@@ -62,6 +66,12 @@ absl::Status RelayConfig::Finish() {
         "[audit] checkpoint_interval: give a duration of at least 1s, e.g. 10s");
   }
   checkpoint_interval = *interval;
+  auto reload = ParseDuration(tls_reload_interval_text);
+  if (!reload.ok() || *reload < absl::Seconds(1) || *reload > absl::Hours(24)) {
+    return absl::InvalidArgumentError(
+        "[tls] reload_interval: give a duration between 1s and 24h, e.g. 1m");
+  }
+  tls_reload_interval = *reload;
   if (max_message_bytes < 1024 || max_message_bytes > 4 * 1024 * 1024) {
     return absl::InvalidArgumentError(
         "[limits] max_message_bytes: must be between 1024 and 4194304");

@@ -24,6 +24,9 @@ struct RelayConfig {
   TlsFiles tls;
   // The federation CA's revocation list (`poc-pki revoke`); empty: no certificate is revoked.
   std::string crl;
+  // How often the relay re-reads tls.cert, tls.key and tls.ca, so a renewed certificate is
+  // served to new connections without a restart.
+  std::string tls_reload_interval_text = "1m";
   int64_t max_message_bytes = 256 * 1024;
   std::string clock_skew_text = "5m";
   std::string max_message_age_text = "72h";
@@ -37,6 +40,7 @@ struct RelayConfig {
   absl::Duration clock_skew;
   absl::Duration max_message_age;
   absl::Duration checkpoint_interval;
+  absl::Duration tls_reload_interval;
 
   // Registers every setting as a flag and a config key.
   void Bind(ConfigBinder* binder);

@@ -79,6 +79,24 @@ absl::Status RelayServer::ReloadRevocations() {
   return absl::OkStatus();
 }
 
+absl::Status RelayServer::ReloadTls() {
+  absl::StatusOr<bool> reloaded = tls_->Reload();
+  if (!reloaded.ok()) {
+    if (reloaded.status().ToString() != last_tls_error_) {
+      last_tls_error_ = reloaded.status().ToString();
+      spdlog::error("TLS files not reloaded, still serving certificate serial {}: {}",
+                    tls_->served_serial(), std::string(reloaded.status().message()));
+    }
+    return reloaded.status();
+  }
+  last_tls_error_.clear();
+  if (*reloaded) {
+    spdlog::info("TLS files reloaded: new connections get certificate serial {}",
+                 tls_->served_serial());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfig& config,
                                                                 const Clock* clock) {
   std::unique_ptr<RelayServer> relay(new RelayServer());
@@ -89,7 +107,10 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   ASSIGN_OR_RETURN(auto directory, relay->LoadDirectory());
   relay->directory_ = std::make_unique<DirectoryHolder>(directory);
   RETURN_IF_ERROR(relay->LoadRevocations());
-  ASSIGN_OR_RETURN(auto credentials, MakeServerCredentials(config.tls));
+  // The TLS set gRPC serves lives beside the database (DATABASE.tls/), checked before use.
+  ASSIGN_OR_RETURN(relay->tls_, TlsReloader::Start(config.tls, config.database + ".tls", clock));
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      MakeWatchedServerCredentials(relay->tls_->watched());
   ASSIGN_OR_RETURN(relay->store_,
                    SqliteRelayStore::Open(config.database, static_cast<int>(config.max_batch)));
   RETURN_IF_ERROR(relay->RecordDirectory(*directory));

@@ -17,6 +17,7 @@
 #include "server/relay_metrics.h"
 #include "server/relay_service.h"
 #include "server/sqlite_relay_store.h"
+#include "server/tls_reloader.h"
 
 namespace poc {
 
@@ -40,6 +41,9 @@ class RelayServer {
   // Re-reads the CRL (tls.crl) and closes the open sessions of certificates it newly lists.
   // A bad file changes nothing.
   absl::Status ReloadRevocations();
+  // Re-reads tls.key, tls.cert and tls.ca; a good new set reaches new connections within a
+  // second, a bad one is refused (logged once) and the current one stays.
+  absl::Status ReloadTls();
   // Stops taking calls (open streams get `grace` to end), then drains the store.
   void Shutdown(absl::Duration grace = absl::Seconds(5));
 
@@ -58,6 +62,8 @@ class RelayServer {
   std::unique_ptr<RelaySigner> signer_;
   std::unique_ptr<DirectoryHolder> directory_;
   RevocationHolder revocations_;
+  std::unique_ptr<TlsReloader> tls_;
+  std::string last_tls_error_;  // so a bad set is logged once, not at every reload
   std::unique_ptr<RelayCore> core_;
   std::unique_ptr<RelayService> service_;
   RelayMetrics metrics_;

@@ -1,9 +1,18 @@
 #include "common/tls/credentials.h"
 
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <cstdlib>
+#include <ctime>
+#include <memory>
 #include <mutex>
 
 #include "common/status_macros.h"
+#include "common/tls/revocation_list.h"
 #include "common/util/files.h"
 
 namespace poc {
@@ -36,22 +45,100 @@ absl::StatusOr<PemFiles> ReadTlsFiles(const TlsFiles& files) {
   return pem;
 }
 
+// Owners for OpenSSL objects.
+struct X509Free {
+  void operator()(X509* p) const { X509_free(p); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct StoreFree {
+  void operator()(X509_STORE* p) const { X509_STORE_free(p); }
+};
+struct StoreCtxFree {
+  void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+
+X509Ptr ReadCertificate(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509Ptr cert(PEM_read_bio_X509(bio, nullptr, nullptr, nullptr));
+  BIO_free(bio);
+  return cert;
+}
+
+// Every certificate in a PEM bundle, into a trust store.
+std::unique_ptr<X509_STORE, StoreFree> ReadTrustStore(const std::string& pem) {
+  std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  while (X509* ca = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+    X509_STORE_add_cert(store.get(), ca);
+    X509_free(ca);
+  }
+  BIO_free(bio);
+  ERR_clear_error();  // the end of the bundle reads as an error
+  return store;
+}
+
 }  // namespace
+
+absl::StatusOr<ServerTlsMaterial> LoadServerTlsMaterial(const TlsFiles& files, absl::Time now) {
+  ASSIGN_OR_RETURN(PemFiles pem, ReadTlsFiles(files));
+  X509Ptr cert = ReadCertificate(pem.cert);
+  if (!cert) {
+    return absl::InvalidArgumentError(files.cert + ": the certificate does not parse");
+  }
+  BIO* key_bio = BIO_new_mem_buf(pem.key.data(), static_cast<int>(pem.key.size()));
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(
+      PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr));
+  BIO_free(key_bio);
+  ERR_clear_error();
+  if (!key) {
+    return absl::InvalidArgumentError(files.key + ": the private key does not parse");
+  }
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(files.key + " is not the key of " + files.cert +
+                                      "; give the key poc-pki wrote beside that certificate");
+  }
+  auto store = ReadTrustStore(pem.ca);
+  std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(ctx.get(), store.get(), cert.get(), nullptr);
+  X509_STORE_CTX_set_time(ctx.get(), 0, absl::ToTimeT(now));
+  if (X509_verify_cert(ctx.get()) != 1) {
+    const int error = X509_STORE_CTX_get_error(ctx.get());
+    ERR_clear_error();
+    return absl::InvalidArgumentError(files.cert + " does not verify against " + files.ca + ": " +
+                                      X509_verify_cert_error_string(error));
+  }
+  ServerTlsMaterial material;
+  ASSIGN_OR_RETURN(material.serial, CertificateSerial(pem.cert));
+  const ASN1_TIME* not_after = X509_get0_notAfter(cert.get());
+  struct tm tm {};
+  if (ASN1_TIME_to_tm(not_after, &tm) == 1) {
+    material.not_after = absl::FromTM(tm, absl::UTCTimeZone());
+  }
+  material.ca_pem = std::move(pem.ca);
+  material.cert_pem = std::move(pem.cert);
+  material.key_pem = std::move(pem.key);
+  return material;
+}
 
 void RequireTls13() {
   static std::once_flag once;
   std::call_once(once, [] { ::setenv("GRPC_SSL_CIPHER_SUITES", "PSK-AES128-GCM-SHA256", 1); });
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const TlsFiles& files) {
+std::shared_ptr<grpc::ServerCredentials> MakeWatchedServerCredentials(const TlsFiles& watched) {
   RequireTls13();
-  ASSIGN_OR_RETURN(PemFiles pem, ReadTlsFiles(files));
-  grpc::SslServerCredentialsOptions options(
-      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  options.pem_root_certs = pem.ca;
-  options.pem_key_cert_pairs.push_back({pem.key, pem.cert});
-  return grpc::SslServerCredentials(options);
+  constexpr unsigned int kRereadSeconds = 1;
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      watched.key, watched.cert, watched.ca, kRereadSeconds);
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(
@@ -67,7 +154,9 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
 
 grpc::ChannelArguments RelayChannelArguments(const std::string& relay_name) {
   grpc::ChannelArguments args;
-  if (!relay_name.empty()) args.SetSslTargetNameOverride(relay_name);
+  if (!relay_name.empty()) {
+    args.SetSslTargetNameOverride(relay_name);
+  }
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace poc {
 
@@ -26,9 +27,22 @@ struct TlsFiles {
 // unaffected. The credential functions below call it; calling it again does nothing.
 void RequireTls13();
 
-// Server side: client certificates are required and verified against `files.ca`.
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const TlsFiles& files);
+// A server's TLS files, read and checked: each readable PEM, the key private (mode 0600) and
+// the certificate's own, the certificate issued by the CA and valid at `now`.
+struct ServerTlsMaterial {
+  std::string ca_pem;
+  std::string cert_pem;
+  std::string key_pem;
+  std::string serial;  // of the certificate, uppercase hex
+  absl::Time not_after;
+};
+absl::StatusOr<ServerTlsMaterial> LoadServerTlsMaterial(const TlsFiles& files, absl::Time now);
+
+// Server side: client certificates are required and verified against the CA. gRPC re-reads
+// the `watched` files every second (key and cert may name one file holding both), so
+// replacing them by rename changes what new connections get; open connections keep theirs.
+// Give it only files checked with LoadServerTlsMaterial (server/tls_reloader.h does).
+std::shared_ptr<grpc::ServerCredentials> MakeWatchedServerCredentials(const TlsFiles& watched);
 
 // Client side: verifies the relay's certificate against `files.ca` and presents ours.
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(

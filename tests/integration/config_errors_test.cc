@@ -75,6 +75,18 @@ TEST_F(ConfigErrorsTest, RelayRefusesAnUnreadableTlsKey) {
                      {"missing.key", "no such file"});
 }
 
+TEST_F(ConfigErrorsTest, RelayRefusesATlsKeyThatIsNotTheCertificatesKey) {
+  // A node's key (mode 0600, a valid PEM key) beside the relay's certificate.
+  ExpectOneClearLine(
+      Relay({"--config", relay_config(), "--tls-key", net_->NodeDir("FRA") + "/node.key"}),
+      {"node.key is not the key of", "relay.crt"});
+}
+
+TEST_F(ConfigErrorsTest, RelayRefusesATlsReloadIntervalOutOfRange) {
+  ExpectOneClearLine(Relay({"--config", relay_config(), "--tls-reload-interval", "0s"}),
+                     {"[tls] reload_interval", "between 1s and 24h"});
+}
+
 TEST_F(ConfigErrorsTest, RelayRefusesADirectoryWithAnUnknownStateCode) {
   Append(net_->dir() + "/relay/directory.toml",
          "\n[[state]]\ncode = \"FRX\"\n[[state.key]]\npublic_key = \"AAAA\"\n");

@@ -1,7 +1,14 @@
 // The relay's TLS as an outside client sees it, with `openssl s_client`: TLS 1.3 with a valid
-// node certificate works; TLS 1.2 is refused.
+// node certificate works; TLS 1.2 is refused. And certificate renewal without a restart.
+#include <grpc/grpc_security_constants.h>
+#include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "common/tls/credentials.h"
+#include "common/tls/revocation_list.h"
+#include "common/util/files.h"
 #include "tests/integration/test_network.h"
 
 namespace poc::testing {
@@ -35,6 +42,107 @@ TEST_F(RelayTlsTest, RefusesTls12) {
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("Cipher is (NONE)"), std::string::npos) << r.output;
   EXPECT_TRUE(net_->relay().Running());
+}
+
+// The relay re-reads its certificate files while it runs (tls.reload_interval): a renewed
+// certificate reaches new connections without a restart, and open sessions go on.
+class RelayCertificateReloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    net_ = std::make_unique<TestNetwork>(std::vector<std::string>{"FRA", "KEN"});
+    net_->StartRelay({"--tls-reload-interval", "1s"});
+  }
+
+  // The serial of the certificate the relay presents to a new connection.
+  std::string ServedSerial() {
+    // A fresh channel each time, so the handshake is new.
+    grpc::ChannelArguments args;
+    args.SetInt("poc.test.unique", ++channel_number_);
+    auto relay = v1::Relay::NewStub(grpc::CreateCustomChannel(
+        net_->relay_address(), *MakeChannelCredentials(NodeTls("FRA")), args));
+    grpc::ClientContext ctx;
+    SetTestDeadline(&ctx);
+    v1::GetDirectoryResponse response;
+    const grpc::Status s = relay->GetDirectory(&ctx, v1::GetDirectoryRequest(), &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    const auto pems = ctx.auth_context()->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+    if (pems.empty()) return "";
+    return CertificateSerial(std::string(pems.front().data(), pems.front().size())).value_or("");
+  }
+
+  TlsFiles NodeTls(const std::string& state) const {
+    const std::string n = net_->NodeDir(state);
+    return TlsFiles{n + "/ca.crt", n + "/node.crt", n + "/node.key"};
+  }
+
+  std::unique_ptr<TestNetwork> net_;
+  int channel_number_ = 0;
+};
+
+TEST_F(RelayCertificateReloadTest, ARenewedCertificateReachesNewConnectionsWithoutARestart) {
+  net_->StartNode("KEN");
+  ASSERT_TRUE(WaitFor([&] { return net_->NodeConnected("KEN"); }));
+  const std::string relay = net_->dir() + "/relay";
+  const std::string old_serial = *CertificateSerial(*ReadFile(relay + "/relay.crt"));
+  ASSERT_EQ(ServedSerial(), old_serial);
+
+  // Renew: poc-pki writes a new pair elsewhere; the operator moves the key, then the certificate.
+  const std::string renewed = net_->dir() + "/renewed";
+  net_->Pki({"relay-cert", "--dir", net_->dir() + "/pki", "--out", renewed, "--dns", "localhost",
+             "--ip", "127.0.0.1"});
+  const std::string new_serial = *CertificateSerial(*ReadFile(renewed + "/relay.crt"));
+  ASSERT_NE(new_serial, old_serial);
+  std::filesystem::rename(renewed + "/relay.key", relay + "/relay.key");
+  std::filesystem::rename(renewed + "/relay.crt", relay + "/relay.crt");
+
+  EXPECT_TRUE(WaitFor([&] { return ServedSerial() == new_serial; })) << net_->relay().Log();
+  EXPECT_TRUE(net_->relay().Running());
+  // The session opened under the old certificate is still live, and a node that connects now
+  // (verifying the new certificate against the same CA) gets in.
+  EXPECT_TRUE(net_->NodeConnected("KEN"));
+  net_->StartNode("FRA");
+  EXPECT_TRUE(WaitFor([&] { return net_->NodeConnected("FRA"); })) << net_->relay().Log();
+}
+
+TEST_F(RelayCertificateReloadTest, AKeyThatDoesNotMatchTheNewCertificateKeepsTheOldPairServed) {
+  const std::string relay = net_->dir() + "/relay";
+  const std::string old_serial = *CertificateSerial(*ReadFile(relay + "/relay.crt"));
+  const std::string renewed = net_->dir() + "/renewed";
+  net_->Pki({"relay-cert", "--dir", net_->dir() + "/pki", "--out", renewed, "--dns", "localhost",
+             "--ip", "127.0.0.1"});
+  // Only the certificate is replaced: its key is not the one in relay.key.
+  std::filesystem::rename(renewed + "/relay.crt", relay + "/relay.crt");
+  ASSERT_TRUE(WaitFor([&] {
+    return net_->relay().Log().find("TLS files not reloaded") != std::string::npos;
+  })) << net_->relay().Log();
+  EXPECT_NE(net_->relay().Log().find("relay.key is not the key of"), std::string::npos)
+      << net_->relay().Log();
+  EXPECT_NE(net_->relay().Log().find("still serving certificate serial " + old_serial),
+            std::string::npos)
+      << net_->relay().Log();
+  absl::SleepFor(absl::Seconds(2));  // what gRPC would have picked up by now, had it been given
+  EXPECT_EQ(ServedSerial(), old_serial);
+
+  // Once the matching key follows, the new pair is served.
+  std::filesystem::rename(renewed + "/relay.key", relay + "/relay.key");
+  const std::string new_serial = *CertificateSerial(*ReadFile(relay + "/relay.crt"));
+  EXPECT_TRUE(WaitFor([&] { return ServedSerial() == new_serial; })) << net_->relay().Log();
+}
+
+TEST_F(RelayCertificateReloadTest, ACertificateFromAnotherCaIsNeverServed) {
+  const std::string relay = net_->dir() + "/relay";
+  const std::string old_serial = *CertificateSerial(*ReadFile(relay + "/relay.crt"));
+  const std::string other = net_->dir() + "/other-pki";
+  net_->Pki({"init", "--dir", other});
+  net_->Pki({"relay-cert", "--dir", other, "--out", other + "/relay", "--dns", "localhost", "--ip",
+             "127.0.0.1"});
+  std::filesystem::rename(other + "/relay/relay.key", relay + "/relay.key");
+  std::filesystem::rename(other + "/relay/relay.crt", relay + "/relay.crt");
+  ASSERT_TRUE(WaitFor([&] {
+    return net_->relay().Log().find("does not verify against") != std::string::npos;
+  })) << net_->relay().Log();
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_EQ(ServedSerial(), old_serial);
 }
 
 }  // namespace
