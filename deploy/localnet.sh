@@ -113,6 +113,9 @@ write_directory() {
       lines=$("$PKI" key-proof --key "$nd/signing.key" --state "$code" --json)
       printf '\n[[state]]\ncode = "%s"\nbodies = ["%s national CERT", "%s ministry of foreign affairs"]\n' \
         "$code" "$code" "$code"
+      # Only this node's certificate may act for the State.
+      printf 'certificates = ["%s"]\n' \
+        "$("$PKI" show "$nd/node.crt" --json | json_field sha256_fingerprint)"
       printf '[[state.key]]\npublic_key = "%s"\nproof = "%s"\nstatus = "active"\n' \
         "$(echo "$lines" | json_field public_key)" "$(echo "$lines" | json_field proof)"
       printf '[[state.contact]]\nlevel = "technical"\norder = 1\nname = "%s CERT duty officer"\nemail = "cert@%s.example"\nhours = "24/7"\nlanguages = ["en"]\n' \
