@@ -39,6 +39,9 @@ absl::StatusOr<std::string> AuditVerifierKey(const poc::RelayConfig& config) {
   return signer->VerifierKey();
 }
 
+constexpr const char* kRestoreAdvice =
+    "Keep this file as evidence; restore the relay from a backup taken before the damage.";
+
 // poc-relay check: the offline audit check (server/audit/audit_check.h) as a report.
 int RunCheck(const poc::RelayConfig& config, bool json) {
   if (!std::filesystem::exists(config.database)) {
@@ -54,6 +57,12 @@ int RunCheck(const poc::RelayConfig& config, bool json) {
   }
   auto db = poc::SqliteDatabase::Open(config.database);
   if (!db.ok()) {
+    if (absl::IsDataLoss(db.status())) {
+      std::cout << config.database << ": cannot be read as a store\n  DAMAGED  "
+                << db.status().message() << "\n"
+                << kRestoreAdvice << "\n";
+      return 1;
+    }
     return Fail(std::string(db.status().message()));
   }
   const bool tty = ::isatty(STDERR_FILENO) != 0;
@@ -86,9 +95,9 @@ int RunCheck(const poc::RelayConfig& config, bool json) {
     if (report->ok()) {
       std::cout << "  sound: every leaf matches the tree and the signed checkpoint\n";
     } else if (report->first_bad_leaf) {
-      std::cout << "first bad leaf: " << *report->first_bad_leaf
-                << ". Keep this file as evidence; restore the relay from a backup taken before "
-                   "the damage.\n";
+      std::cout << "first bad leaf: " << *report->first_bad_leaf << ". " << kRestoreAdvice << "\n";
+    } else {
+      std::cout << kRestoreAdvice << "\n";
     }
   }
   return report->ok() ? 0 : 1;
@@ -153,6 +162,12 @@ int main(int argc, char** argv) {
   poc::SystemClock clock;
   auto relay = poc::RelayServer::Start(config, &clock);
   if (!relay.ok()) {
+    if (absl::IsDataLoss(relay.status())) {
+      // Never serve from a damaged store: what it answers could be wrong.
+      return Fail(std::string(relay.status().message()) + "; the store " + config.database +
+                  " is damaged, so the relay will not serve from it: stop here, run `poc-relay "
+                  "check` to see the extent, and restore the last backup");
+    }
     return Fail(std::string(relay.status().message()));
   }
   // The HTTP port file first: whoever waits for the gRPC port file then finds both.
