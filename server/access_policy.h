@@ -20,6 +20,7 @@ enum class Rpc {
   kSubmit,
   kSession,
   kGetDirectory,
+  kAnnounceKey,
   kGetCheckpoint,
   kGetInclusionProof,
   kGetConsistencyProof,
