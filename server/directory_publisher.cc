@@ -140,7 +140,8 @@ absl::StatusOr<DirectoryPublisher::Announced> DirectoryPublisher::Announce(
   v1::KeyAnnouncement body;
   if (body.ParseFromString(announcement.body())) {
     auto known = by_key_.find(body.key_id());
-    if (known != by_key_.end()) {
+    // Another State's replay falls through to the checks, which refuse it for its certificate.
+    if (known != by_key_.end() && announcements_[known->second].parsed.state() == caller_state) {
       const Stored& s = announcements_[known->second];
       if (s.announcement == bytes) {
         return Announced{holder_->Get()->signed_snapshot, true, s.audit_index};

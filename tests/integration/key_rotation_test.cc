@@ -291,6 +291,10 @@ TEST_F(KeyRotationTest, TheAnnouncementIsLoggedIdempotentAndSurvivesRestartsAndR
   });
   const grpc::Status s = Announce(fra_.get(), other);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS) << s.error_message();
+  // Another State's node replaying it learns nothing and changes nothing.
+  const grpc::Status replayed =
+      Announce(net_->RelayClient(net_->NodeDir("KEN")).get(), announcement);
+  EXPECT_EQ(replayed.error_code(), grpc::StatusCode::PERMISSION_DENIED) << replayed.error_message();
   EXPECT_EQ(Entries().size(), 3u);
 
   // A restart keeps it, without a new version or leaf.
