@@ -10,6 +10,8 @@ const std::vector<AccessRule>& AccessRules() {
        "deliveries and receipts go to State nodes only"},
       {Rpc::kGetDirectory, "poc.v1.Relay/GetDirectory", true, true, false,
        "points of contact are for States and the Secretariat"},
+      {Rpc::kAnnounceKey, "poc.v1.Relay/AnnounceKey", true, false, false,
+       "a State rotates its own signing key, signed with its current one"},
       {Rpc::kGetCheckpoint, "poc.v1.Audit/GetCheckpoint", true, true, true,
        "the audit log is public (also served on HTTP)"},
       {Rpc::kGetInclusionProof, "poc.v1.Audit/GetInclusionProof", true, true, true,

@@ -21,6 +21,7 @@ enum class Rpc {
   kSubmit,
   kSession,
   kGetDirectory,
+  kAnnounceKey,
   kGetCheckpoint,
   kGetInclusionProof,
   kGetConsistencyProof,

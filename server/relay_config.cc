@@ -43,6 +43,9 @@ void RelayConfig::Bind(ConfigBinder* b) {
                "relay.example.org/poc-audit; never change it once States witness the log");
   b->AddString("--checkpoint-interval", "audit.checkpoint_interval", &checkpoint_interval_text,
                "how often to sign an audit checkpoint while the log grows (e.g. 10s)");
+  b->AddString("--key-rotation-overlap", "key_rotation_overlap", &key_rotation_overlap_text,
+               "after a State announces its next signing key (pocctl key announce), how long "
+               "messages created with the previous key are still accepted (e.g. 72h)");
   b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
   b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
 }
@@ -72,6 +75,12 @@ absl::Status RelayConfig::Finish() {
         "[tls] reload_interval: give a duration between 1s and 24h, e.g. 1m");
   }
   tls_reload_interval = *reload;
+  auto overlap = ParseDuration(key_rotation_overlap_text);
+  if (!overlap.ok() || *overlap < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("key_rotation_overlap: '" + key_rotation_overlap_text +
+                                      "' is not a duration, e.g. 72h (0s: no overlap)");
+  }
+  key_rotation_overlap = *overlap;
   if (max_message_bytes < 1024 || max_message_bytes > 4 * 1024 * 1024) {
     return absl::InvalidArgumentError(
         "[limits] max_message_bytes: must be between 1024 and 4194304");

@@ -33,6 +33,8 @@ struct RelayConfig {
   int64_t max_batch = 512;  // submissions that may share one fsync
   std::string audit_origin = "poc-relay.localhost/audit";
   std::string checkpoint_interval_text = "10s";
+  // How long a State's previous signing key stays usable after it announces the next one.
+  std::string key_rotation_overlap_text = "72h";
   bool log_json = false;
   std::string log_level = "info";
 
@@ -41,6 +43,7 @@ struct RelayConfig {
   absl::Duration max_message_age;
   absl::Duration checkpoint_interval;
   absl::Duration tls_reload_interval;
+  absl::Duration key_rotation_overlap;
 
   // Registers every setting as a flag and a config key.
   void Bind(ConfigBinder* binder);

@@ -7,6 +7,7 @@
 #include "common/util/clock.h"
 #include "server/access_policy.h"
 #include "server/directory_holder.h"
+#include "server/directory_publisher.h"
 #include "server/relay_metrics.h"
 #include "server/relay_signer.h"
 #include "server/relay_store.h"
@@ -18,6 +19,7 @@ namespace poc {
 struct RelayCore {
   RelayStore* store;
   DirectoryHolder* directory;
+  DirectoryPublisher* publisher;  // every change of the directory goes through it
   RevocationHolder* revocations;  // the CRL in force (may hold null)
   const RelaySigner* signer;
   const Clock* clock;
@@ -26,6 +28,8 @@ struct RelayCore {
   SessionRegistry registry;
   // Runs store reads for sessions so that reactor callbacks never block.
   boost::asio::thread_pool readers{2};
+  // Runs directory changes (key announcements), which wait for the store's commit.
+  boost::asio::thread_pool directory_changes{1};
 };
 
 }  // namespace poc

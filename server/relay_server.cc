@@ -15,34 +15,6 @@
 
 namespace poc {
 
-absl::StatusOr<std::shared_ptr<const PublishedDirectory>> RelayServer::LoadDirectory() {
-  ASSIGN_OR_RETURN(v1::Directory proto, LoadDirectoryFile(config_.directory));
-  *proto.mutable_issued_at() = ToProto(absl::Now());
-  ASSIGN_OR_RETURN(DirectoryView view, DirectoryView::Build(proto));
-  v1::Signed snapshot = signer_->Directory(view.proto());
-  return std::make_shared<const PublishedDirectory>(
-      PublishedDirectory{std::move(view), std::move(snapshot)});
-}
-
-absl::Status RelayServer::RecordDirectory(const PublishedDirectory& directory) {
-  v1::Directory content = directory.view.proto();
-  content.clear_issued_at();
-  std::promise<absl::StatusOr<bool>> recorded;
-  store_->RecordDirectory(
-      content.version(), Sha256(content.SerializeAsString()), clock_->Now(),
-      [&recorded](absl::StatusOr<bool> r) { recorded.set_value(std::move(r)); });
-  absl::StatusOr<bool> appended = recorded.get_future().get();
-  if (!appended.ok()) {
-    return absl::Status(appended.status().code(),
-                        config_.directory + ": " + std::string(appended.status().message()));
-  }
-  if (*appended) {
-    spdlog::info("audit: directory version {} recorded at index {}", content.version(),
-                 store_->AuditSize() - 1);
-  }
-  return absl::OkStatus();
-}
-
 absl::Status RelayServer::LoadRevocations() {
   if (config_.crl.empty()) {
     revocations_.Set(nullptr);
@@ -104,8 +76,9 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   relay->clock_ = clock;
   ASSIGN_OR_RETURN(Ed25519PrivateKey key, LoadPrivateKeyFile(config.signing_key));
   relay->signer_ = std::make_unique<RelaySigner>(std::move(key));
-  ASSIGN_OR_RETURN(auto directory, relay->LoadDirectory());
-  relay->directory_ = std::make_unique<DirectoryHolder>(directory);
+  // Check the directory file before opening (or creating) the store, so that its mistakes
+  // are reported first; the publisher reads it again with the stored key announcements.
+  RETURN_IF_ERROR(LoadDirectoryFile(config.directory).status());
   RETURN_IF_ERROR(relay->LoadRevocations());
   // The TLS set gRPC serves lives beside the database (DATABASE.tls/), checked before use.
   ASSIGN_OR_RETURN(relay->tls_, TlsReloader::Start(config.tls, config.database + ".tls", clock));
@@ -113,7 +86,12 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
       MakeWatchedServerCredentials(relay->tls_->watched());
   ASSIGN_OR_RETURN(relay->store_,
                    SqliteRelayStore::Open(config.database, static_cast<int>(config.max_batch)));
-  RETURN_IF_ERROR(relay->RecordDirectory(*directory));
+  relay->directory_ = std::make_unique<DirectoryHolder>();
+  relay->publisher_ = std::make_unique<DirectoryPublisher>(
+      DirectoryPublisher::Options{config.directory, config.key_rotation_overlap, config.clock_skew},
+      relay->store_.get(), relay->signer_.get(), relay->directory_.get(), clock);
+  RETURN_IF_ERROR(relay->publisher_->Load().status());
+  auto directory = relay->directory_->Get();
 
   ASSIGN_OR_RETURN(relay->audit_, AuditLog::Open(relay->store_.get(), relay->signer_->key(),
                                                  config.audit_origin, clock, &relay->metrics_));
@@ -124,6 +102,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   RelayCore& core = *relay->core_;
   core.store = relay->store_.get();
   core.directory = relay->directory_.get();
+  core.publisher = relay->publisher_.get();
   core.revocations = &relay->revocations_;
   core.signer = relay->signer_.get();
   core.clock = clock;
@@ -172,19 +151,17 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
 }
 
 absl::Status RelayServer::ReloadDirectory() {
-  auto next = LoadDirectory();
-  if (!next.ok()) {
-    spdlog::error("directory reload failed, still serving version {}: {}",
-                  directory_->Get()->view.version(), next.status().ToString());
-    return next.status();
-  }
-  if (absl::Status recorded = RecordDirectory(**next); !recorded.ok()) {
+  absl::StatusOr<bool> changed = publisher_->Load();
+  if (!changed.ok()) {
     spdlog::error("directory reload refused, still serving version {}: {}",
-                  directory_->Get()->view.version(), recorded.ToString());
-    return recorded;
+                  directory_->Get()->view.version(), changed.status().ToString());
+    return changed.status();
   }
-  spdlog::info("directory reloaded: version {}", (*next)->view.version());
-  directory_->Set(*std::move(next));
+  const uint64_t version = directory_->Get()->view.version();
+  spdlog::info("directory reloaded: version {}", version);
+  if (*changed && core_) {
+    core_->registry.DirectoryChanged(version);
+  }
   return absl::OkStatus();
 }
 
@@ -210,6 +187,7 @@ void RelayServer::Shutdown(absl::Duration grace) {
   }
   if (core_) {
     core_->readers.join();
+    core_->directory_changes.join();
   }
   if (server_) {
     spdlog::info("relay stopped");

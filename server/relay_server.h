@@ -36,7 +36,8 @@ class RelayServer {
   int http_port() const { return http_ ? http_->port() : 0; }
   AuditLog* audit() { return audit_.get(); }
   const RelayMetrics& metrics() const { return metrics_; }
-  // Re-reads the directory file; on any error keeps serving the current one.
+  // Re-reads the directory file (keeping the States' key announcements applied) and tells open
+  // sessions when the served version changed; on any error keeps serving the current one.
   absl::Status ReloadDirectory();
   // Re-reads the CRL (tls.crl) and closes the open sessions of certificates it newly lists.
   // A bad file changes nothing.
@@ -49,10 +50,6 @@ class RelayServer {
 
  private:
   RelayServer() = default;
-  absl::StatusOr<std::shared_ptr<const PublishedDirectory>> LoadDirectory();
-  // Logs the directory in the audit log when it changed (RelayStore::RecordDirectory); errors
-  // name the directory file.
-  absl::Status RecordDirectory(const PublishedDirectory& directory);
   // Reads config_.crl (if set) into revocations_; errors name the file.
   absl::Status LoadRevocations();
 
@@ -61,6 +58,7 @@ class RelayServer {
   std::unique_ptr<SqliteRelayStore> store_;
   std::unique_ptr<RelaySigner> signer_;
   std::unique_ptr<DirectoryHolder> directory_;
+  std::unique_ptr<DirectoryPublisher> publisher_;
   RevocationHolder revocations_;
   std::unique_ptr<TlsReloader> tls_;
   std::string last_tls_error_;  // so a bad set is logged once, not at every reload

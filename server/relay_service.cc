@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+
 #include "common/rpc/grpc_status.h"
 #include "server/access_policy.h"
 #include "server/relay_session.h"
@@ -117,6 +119,35 @@ grpc::ServerUnaryReactor* RelayService::GetDirectory(grpc::CallbackServerContext
   }
   *response->mutable_directory() = core_->directory->Get()->signed_snapshot;
   reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RelayService::AnnounceKey(grpc::CallbackServerContext* context,
+                                                    const v1::AnnounceKeyRequest* request,
+                                                    v1::AnnounceKeyResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto state = CallerState(context, Rpc::kAnnounceKey, *core_);
+  if (!state.ok()) {
+    spdlog::warn("key announcement refused ({}): {}", context->peer(), state.status().ToString());
+    reactor->Finish(ToGrpcStatus(state.status()));
+    return reactor;
+  }
+  // The publisher waits for the store's commit: not on this reactor's thread.
+  boost::asio::post(core_->directory_changes, [this, reactor, request, response, state = *state] {
+    auto announced = core_->publisher->Announce(request->announcement(), state);
+    if (!announced.ok()) {
+      spdlog::warn("key announcement from {} refused: {}", state, announced.status().ToString());
+      reactor->Finish(ToGrpcStatus(announced.status()));
+      return;
+    }
+    *response->mutable_directory() = announced->directory;
+    response->set_duplicate(announced->duplicate);
+    response->set_audit_index(announced->audit_index);
+    reactor->Finish(grpc::Status::OK);
+    if (!announced->duplicate) {
+      core_->registry.DirectoryChanged(core_->directory->Get()->view.version());
+    }
+  });
   return reactor;
 }
 

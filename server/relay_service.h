@@ -20,6 +20,9 @@ class RelayService final : public v1::Relay::CallbackService {
   grpc::ServerUnaryReactor* GetDirectory(grpc::CallbackServerContext* context,
                                          const v1::GetDirectoryRequest* request,
                                          v1::GetDirectoryResponse* response) override;
+  grpc::ServerUnaryReactor* AnnounceKey(grpc::CallbackServerContext* context,
+                                        const v1::AnnounceKeyRequest* request,
+                                        v1::AnnounceKeyResponse* response) override;
 
  private:
   RelayCore* const core_;

@@ -42,6 +42,15 @@ void RelaySession::Close(int status_code, const std::string& reason) {
   FinishLocked(grpc::Status(static_cast<grpc::StatusCode>(status_code), reason));
 }
 
+void RelaySession::DirectoryChanged(uint64_t version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_) return;
+  v1::RelayFrame frame;
+  frame.mutable_directory_changed()->set_version(version);
+  out_.push_back(std::move(frame));
+  WriteNextLocked();
+}
+
 void RelaySession::FetchLocked() {
   if (finished_) return;
   if (fetching_) {

@@ -33,6 +33,7 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
 
   void Wake() override;
   void Close(int status_code, const std::string& reason) override;
+  void DirectoryChanged(uint64_t version) override;
 
  private:
   struct Pushed {

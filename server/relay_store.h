@@ -65,6 +65,26 @@ struct QueueItem {
   std::string payload;  // kDelivery: serialized Envelope; kReceiptNotice: serialized Signed
 };
 
+// The directory the relay serves (published) and the Secretariat's file it was built from. They
+// differ once States announce keys (README, "Rotating a signing key"): the published version
+// then runs ahead of the file's. Hashes are SHA-256 of the Directory without issued_at.
+struct DirectoryRecord {
+  uint64_t version = 0;
+  std::string hash;
+  uint64_t file_version = 0;
+  std::string file_hash;
+};
+
+// A key announcement the relay accepted (common/directory/key_rotation.h).
+struct KeyAnnouncementRecord {
+  std::string state;
+  std::string key_id;           // the new key
+  std::string previous_key_id;  // the key that signed it
+  std::string announcement;     // the serialized poc.v1.Signed, exactly as received
+  std::string hash;             // SHA-256 of the signed body
+  uint64_t audit_index = 0;     // of its KEY_ANNOUNCED leaf (set by the store)
+};
+
 class RelayStore {
  public:
   virtual ~RelayStore() = default;
@@ -87,14 +107,25 @@ class RelayStore {
   virtual void RecordNoticeAck(std::string state, uint64_t seq,
                                std::function<void(absl::Status)> done) = 0;
 
-  // Records that the relay now serves directory `version` whose content hashes to `hash`
-  // (SHA-256 of the Directory without issued_at): appends a DIRECTORY_LOADED leaf when it
-  // differs from the last directory recorded, in one commit with the new marker. done(true)
-  // when a leaf was appended, done(false) when nothing changed. FAILED_PRECONDITION, changing
-  // nothing, for a version older than the last recorded or the same version with other content
-  // (nodes keep the newest version they saw, so either would never reach them).
-  virtual void RecordDirectory(uint64_t version, std::string hash, absl::Time relay_time,
+  // Records that the relay now serves `directory`: appends a DIRECTORY_LOADED leaf when the
+  // published version or hash differs from the last recorded, in one commit with the new
+  // marker. done(true) when a leaf was appended, done(false) when nothing changed.
+  // FAILED_PRECONDITION, changing nothing, for a file version older than the last file recorded
+  // or the same file version with other content, and likewise for the published version (nodes
+  // keep the newest version they saw, so either would never reach them).
+  virtual void RecordDirectory(DirectoryRecord directory, absl::Time relay_time,
                                std::function<void(absl::StatusOr<bool>)> done) = 0;
+  // The directory last recorded; nullopt on a new store.
+  virtual absl::StatusOr<std::optional<DirectoryRecord>> LastDirectory() = 0;
+
+  // Stores an accepted key announcement with its KEY_ANNOUNCED leaf and records `directory`
+  // (which lists the new key) as RecordDirectory does, all in one commit. done(the record, with
+  // its audit index). ALREADY_EXISTS, changing nothing, when the key was announced before.
+  virtual void RecordKeyAnnouncement(
+      KeyAnnouncementRecord announcement, DirectoryRecord directory, absl::Time relay_time,
+      std::function<void(absl::StatusOr<KeyAnnouncementRecord>)> done) = 0;
+  // Every accepted announcement, in the order accepted. Thread-safe.
+  virtual absl::StatusOr<std::vector<KeyAnnouncementRecord>> KeyAnnouncements() = 0;
 
   // Items queued for `state` with seq > after_seq, in relay order. Thread-safe.
   virtual absl::StatusOr<std::vector<QueueItem>> FetchQueue(const std::string& state,

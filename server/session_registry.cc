@@ -48,6 +48,13 @@ void SessionRegistry::CloseAll(const std::string& reason) {
   }
 }
 
+void SessionRegistry::DirectoryChanged(uint64_t version) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [state, entry] : sessions_) {
+    entry.session->DirectoryChanged(version);
+  }
+}
+
 size_t SessionRegistry::CloseRevoked(const std::function<bool(const std::string& serial)>& revoked,
                                      const std::string& reason) {
   std::lock_guard<std::mutex> lock(mu_);

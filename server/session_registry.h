@@ -2,6 +2,7 @@
 #ifndef POC_SERVER_SESSION_REGISTRY_H_
 #define POC_SERVER_SESSION_REGISTRY_H_
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -18,6 +19,8 @@ class SessionHandle {
   virtual void Wake() = 0;
   // Ends the session with `status_code` (a grpc::StatusCode) and `reason`. Must not block.
   virtual void Close(int status_code, const std::string& reason) = 0;
+  // The relay now serves directory `version`: tell the node. Must not block.
+  virtual void DirectoryChanged(uint64_t version) = 0;
 };
 
 // Thread-safe. Lock order: the registry's mutex is taken before any session's own mutex, so a
@@ -33,6 +36,8 @@ class SessionRegistry {
   void Wake(const std::vector<std::string>& states);
   // Ends every session (relay shutdown), so that nodes reconnect elsewhere or later.
   void CloseAll(const std::string& reason);
+  // Tells every open session that the relay now serves directory `version`.
+  void DirectoryChanged(uint64_t version);
   // Ends, with UNAUTHENTICATED, the sessions whose certificate serial `revoked` returns true
   // for; returns how many.
   size_t CloseRevoked(const std::function<bool(const std::string& serial)>& revoked,

@@ -61,6 +61,24 @@ CREATE TABLE IF NOT EXISTS served_directory(
   hash BLOB NOT NULL,
   audit_index INTEGER NOT NULL
 );
+-- The Secretariat's directory file behind the served directory (one row). A store from before
+-- key announcements has none: its served_directory row was the file's.
+CREATE TABLE IF NOT EXISTS directory_file(
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  version INTEGER NOT NULL,
+  hash BLOB NOT NULL
+);
+-- Key announcements the relay accepted, in order (README, "Rotating a signing key").
+CREATE TABLE IF NOT EXISTS key_announcements(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  key_id TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL,
+  previous_key_id TEXT NOT NULL,
+  announcement BLOB NOT NULL,
+  hash BLOB NOT NULL,
+  received_at_ms INTEGER NOT NULL,
+  audit_index INTEGER NOT NULL
+);
 )sql";
 
 // Keeps a result value alive from the op (writer thread, inside the transaction) to `done`.
@@ -301,45 +319,93 @@ void SqliteRelayStore::RecordNoticeAck(std::string state, uint64_t seq,
       std::move(done));
 }
 
-void SqliteRelayStore::RecordDirectory(uint64_t version, std::string hash, absl::Time relay_time,
+absl::StatusOr<bool> SqliteRelayStore::PrepareDirectoryInCommit(SqliteDatabase& db,
+                                                                const DirectoryRecord& d,
+                                                                uint64_t leaf_index) {
+  ASSIGN_OR_RETURN(SqliteStatement last,
+                   db.Prepare("SELECT version, hash FROM served_directory WHERE one = 1"));
+  ASSIGN_OR_RETURN(bool found, last.Step());
+  ASSIGN_OR_RETURN(SqliteStatement file,
+                   db.Prepare("SELECT version, hash FROM directory_file WHERE one = 1"));
+  ASSIGN_OR_RETURN(bool file_found, file.Step());
+  uint64_t last_version = 0;
+  std::string last_hash;
+  if (found) {
+    last_version = static_cast<uint64_t>(last.ColumnInt(0));
+    last_hash = last.ColumnBlob(1);
+  }
+  // Before key announcements the served directory was the file.
+  const bool have_file = file_found || found;
+  const uint64_t file_version =
+      file_found ? static_cast<uint64_t>(file.ColumnInt(0)) : last_version;
+  const std::string file_hash = file_found ? file.ColumnBlob(1) : last_hash;
+  if (have_file) {
+    if (d.file_version < file_version) {
+      return absl::FailedPreconditionError(
+          "version " + std::to_string(d.file_version) + " is older than version " +
+          std::to_string(file_version) + ", which the relay already served; raise version");
+    }
+    if (d.file_version == file_version && d.file_hash != file_hash) {
+      return absl::FailedPreconditionError(
+          "the content changed but version is still " + std::to_string(d.file_version) +
+          ", which the relay already served with other content; raise version");
+    }
+  }
+  const bool changed = !found || last_version != d.version || last_hash != d.hash;
+  if (changed && found) {
+    if (d.version < last_version) {
+      return absl::FailedPreconditionError(
+          "published version " + std::to_string(d.version) + " is older than version " +
+          std::to_string(last_version) + ", which the relay already served");
+    }
+    if (d.version == last_version) {
+      return absl::FailedPreconditionError("published version " + std::to_string(d.version) +
+                                           " was already served with other content");
+    }
+  }
+  ASSIGN_OR_RETURN(SqliteStatement save_file,
+                   db.Prepare("INSERT OR REPLACE INTO directory_file(one, version, hash) "
+                              "VALUES(1, ?, ?)"));
+  RETURN_IF_ERROR(
+      save_file.Bind(1, static_cast<int64_t>(d.file_version)).BindBlob(2, d.file_hash).Run());
+  if (!changed) {
+    return false;
+  }
+  ASSIGN_OR_RETURN(SqliteStatement save,
+                   db.Prepare("INSERT OR REPLACE INTO served_directory(one, version, hash, "
+                              "audit_index) VALUES(1, ?, ?, ?)"));
+  RETURN_IF_ERROR(save.Bind(1, static_cast<int64_t>(d.version))
+                      .BindBlob(2, d.hash)
+                      .Bind(3, static_cast<int64_t>(leaf_index))
+                      .Run());
+  return true;
+}
+
+namespace {
+
+v1::AuditEvent DirectoryLoadedEvent(const DirectoryRecord& d, absl::Time relay_time) {
+  v1::AuditEvent event;
+  event.set_type(v1::AUDIT_EVENT_DIRECTORY_LOADED);
+  *event.mutable_relay_time() = ToProto(relay_time);
+  event.set_directory_version(d.version);
+  event.set_directory_hash(d.hash);
+  return event;
+}
+
+}  // namespace
+
+void SqliteRelayStore::RecordDirectory(DirectoryRecord directory, absl::Time relay_time,
                                        std::function<void(absl::StatusOr<bool>)> done) {
   auto appended = std::make_shared<Slot<bool>>();
   committer_->Enqueue(
-      [this, version, hash = std::move(hash), relay_time,
+      [this, directory = std::move(directory), relay_time,
        appended](SqliteDatabase& db) -> absl::Status {
-        ASSIGN_OR_RETURN(SqliteStatement last,
-                         db.Prepare("SELECT version, hash FROM served_directory WHERE one = 1"));
-        ASSIGN_OR_RETURN(bool found, last.Step());
-        if (found) {
-          const auto last_version = static_cast<uint64_t>(last.ColumnInt(0));
-          if (last_version == version && last.ColumnBlob(1) == hash) {
-            return absl::OkStatus();
-          }
-          if (version < last_version) {
-            return absl::FailedPreconditionError(
-                "version " + std::to_string(version) + " is older than version " +
-                std::to_string(last_version) + ", which the relay already served; raise version");
-          }
-          if (version == last_version) {
-            return absl::FailedPreconditionError(
-                "the content changed but version is still " + std::to_string(version) +
-                ", which the relay already served with other content; raise version");
-          }
+        ASSIGN_OR_RETURN(bool changed, PrepareDirectoryInCommit(db, directory, leaves_->size()));
+        if (!changed) {
+          return absl::OkStatus();
         }
-        v1::AuditEvent event;
-        event.set_type(v1::AUDIT_EVENT_DIRECTORY_LOADED);
-        *event.mutable_relay_time() = ToProto(relay_time);
-        event.set_directory_version(version);
-        event.set_directory_hash(hash);
-        ASSIGN_OR_RETURN(SqliteStatement save,
-                         db.Prepare("INSERT OR REPLACE INTO served_directory(one, version, hash, "
-                                    "audit_index) VALUES(1, ?, ?, ?)"));
-        RETURN_IF_ERROR(save.Bind(1, static_cast<int64_t>(version))
-                            .BindBlob(2, hash)
-                            .Bind(3, static_cast<int64_t>(leaves_->size()))
-                            .Run());
         // The leaf goes last: once it is appended nothing else in this op can fail.
-        RETURN_IF_ERROR(leaves_->Append(event).status());
+        RETURN_IF_ERROR(leaves_->Append(DirectoryLoadedEvent(directory, relay_time)).status());
         appended->value = true;
         return absl::OkStatus();
       },
@@ -351,6 +417,108 @@ void SqliteRelayStore::RecordDirectory(uint64_t version, std::string hash, absl:
           done(s);
         }
       });
+}
+
+absl::StatusOr<std::optional<DirectoryRecord>> SqliteRelayStore::LastDirectory() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement last,
+                   reader_->Prepare("SELECT version, hash FROM served_directory WHERE one = 1"));
+  ASSIGN_OR_RETURN(bool found, last.Step());
+  if (!found) {
+    return std::nullopt;
+  }
+  DirectoryRecord d;
+  d.version = static_cast<uint64_t>(last.ColumnInt(0));
+  d.hash = last.ColumnBlob(1);
+  d.file_version = d.version;
+  d.file_hash = d.hash;
+  ASSIGN_OR_RETURN(SqliteStatement file,
+                   reader_->Prepare("SELECT version, hash FROM directory_file WHERE one = 1"));
+  ASSIGN_OR_RETURN(bool file_found, file.Step());
+  if (file_found) {
+    d.file_version = static_cast<uint64_t>(file.ColumnInt(0));
+    d.file_hash = file.ColumnBlob(1);
+  }
+  return d;
+}
+
+void SqliteRelayStore::RecordKeyAnnouncement(
+    KeyAnnouncementRecord announcement, DirectoryRecord directory, absl::Time relay_time,
+    std::function<void(absl::StatusOr<KeyAnnouncementRecord>)> done) {
+  auto out = std::make_shared<Slot<KeyAnnouncementRecord>>();
+  out->value = std::move(announcement);
+  committer_->Enqueue(
+      [this, out, directory = std::move(directory),
+       relay_time](SqliteDatabase& db) -> absl::Status {
+        KeyAnnouncementRecord& a = out->value;
+        ASSIGN_OR_RETURN(SqliteStatement find,
+                         db.Prepare("SELECT state FROM key_announcements WHERE key_id = ?"));
+        find.Bind(1, a.key_id);
+        ASSIGN_OR_RETURN(bool exists, find.Step());
+        if (exists) {
+          return absl::AlreadyExistsError("key " + a.key_id + " was already announced by " +
+                                          find.ColumnText(0));
+        }
+        a.audit_index = leaves_->size();
+        ASSIGN_OR_RETURN(SqliteStatement insert,
+                         db.Prepare("INSERT INTO key_announcements(key_id, state, previous_key_id, "
+                                    "announcement, hash, received_at_ms, audit_index) "
+                                    "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+        RETURN_IF_ERROR(insert.Bind(1, a.key_id)
+                            .Bind(2, a.state)
+                            .Bind(3, a.previous_key_id)
+                            .BindBlob(4, a.announcement)
+                            .BindBlob(5, a.hash)
+                            .Bind(6, absl::ToUnixMillis(relay_time))
+                            .Bind(7, static_cast<int64_t>(a.audit_index))
+                            .Run());
+        ASSIGN_OR_RETURN(bool changed, PrepareDirectoryInCommit(db, directory, a.audit_index + 1));
+        // The leaves go last: once they are appended nothing else in this op can fail.
+        v1::AuditEvent event;
+        event.set_type(v1::AUDIT_EVENT_KEY_ANNOUNCED);
+        *event.mutable_relay_time() = ToProto(relay_time);
+        event.set_state(a.state);
+        event.set_sender(a.state);
+        event.set_message_hash(a.hash);
+        event.set_key_id(a.key_id);
+        event.set_previous_key_id(a.previous_key_id);
+        RETURN_IF_ERROR(leaves_->Append(event).status());
+        if (changed) {
+          RETURN_IF_ERROR(leaves_->Append(DirectoryLoadedEvent(directory, relay_time)).status());
+        }
+        return absl::OkStatus();
+      },
+      [this, out, done = std::move(done)](const absl::Status& s) {
+        audit_size_.store(leaves_->size());
+        if (s.ok()) {
+          done(std::move(out->value));
+        } else {
+          done(s);
+        }
+      });
+}
+
+absl::StatusOr<std::vector<KeyAnnouncementRecord>> SqliteRelayStore::KeyAnnouncements() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement st,
+                   reader_->Prepare("SELECT state, key_id, previous_key_id, announcement, hash, "
+                                    "audit_index FROM key_announcements ORDER BY seq"));
+  std::vector<KeyAnnouncementRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) {
+      break;
+    }
+    KeyAnnouncementRecord a;
+    a.state = st.ColumnText(0);
+    a.key_id = st.ColumnText(1);
+    a.previous_key_id = st.ColumnText(2);
+    a.announcement = st.ColumnBlob(3);
+    a.hash = st.ColumnBlob(4);
+    a.audit_index = static_cast<uint64_t>(st.ColumnInt(5));
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<QueueItem>> SqliteRelayStore::FetchQueue(const std::string& state,

@@ -34,8 +34,13 @@ class SqliteRelayStore final : public RelayStore {
                      std::function<void(absl::Status)> done) override;
   void RecordNoticeAck(std::string state, uint64_t seq,
                        std::function<void(absl::Status)> done) override;
-  void RecordDirectory(uint64_t version, std::string hash, absl::Time relay_time,
+  void RecordDirectory(DirectoryRecord directory, absl::Time relay_time,
                        std::function<void(absl::StatusOr<bool>)> done) override;
+  absl::StatusOr<std::optional<DirectoryRecord>> LastDirectory() override;
+  void RecordKeyAnnouncement(
+      KeyAnnouncementRecord announcement, DirectoryRecord directory, absl::Time relay_time,
+      std::function<void(absl::StatusOr<KeyAnnouncementRecord>)> done) override;
+  absl::StatusOr<std::vector<KeyAnnouncementRecord>> KeyAnnouncements() override;
   absl::StatusOr<std::vector<QueueItem>> FetchQueue(const std::string& state, uint64_t after_seq,
                                                     int limit) override;
   absl::StatusOr<uint64_t> QueuedCount(const std::string& state) override;
@@ -61,6 +66,11 @@ class SqliteRelayStore final : public RelayStore {
  private:
   SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer, std::unique_ptr<AuditLeafWriter> leaves,
                    std::unique_ptr<SqliteDatabase> reader);
+  // Inside a commit, on the writer thread: checks `d` against the last recorded directory and
+  // file, and saves both markers (the served one naming `leaf_index`). True when the published
+  // directory changed, so the caller must append its DIRECTORY_LOADED leaf at `leaf_index`.
+  absl::StatusOr<bool> PrepareDirectoryInCommit(SqliteDatabase& db, const DirectoryRecord& d,
+                                                uint64_t leaf_index);
   // A tree over the reader connection, for proofs of committed sizes. Requires reader_mu_.
   absl::StatusOr<merkle::MerkleTree> ReaderTreeLocked();
 

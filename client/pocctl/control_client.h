@@ -24,6 +24,8 @@ class ControlClient {
   virtual absl::StatusOr<v1::StatusResponse> Status(const v1::StatusRequest& request) = 0;
   virtual absl::StatusOr<v1::NodeDirectoryResponse> GetDirectory(
       const v1::NodeDirectoryRequest& request) = 0;
+  virtual absl::StatusOr<v1::NodeAnnounceKeyResponse> AnnounceKey(
+      const v1::NodeAnnounceKeyRequest& request) = 0;
 };
 
 }  // namespace poc::pocctl

@@ -48,6 +48,10 @@ class GrpcControlClient final : public ControlClient {
       const v1::NodeDirectoryRequest& request) override {
     return Call(&v1::NodeControl::Stub::GetDirectory, request, v1::NodeDirectoryResponse());
   }
+  absl::StatusOr<v1::NodeAnnounceKeyResponse> AnnounceKey(
+      const v1::NodeAnnounceKeyRequest& request) override {
+    return Call(&v1::NodeControl::Stub::AnnounceKey, request, v1::NodeAnnounceKeyResponse());
+  }
 
  private:
   template <typename Request, typename Response>

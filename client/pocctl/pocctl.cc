@@ -12,6 +12,7 @@
 #include "client/pocctl/directory_command.h"
 #include "client/pocctl/help_formatter.h"
 #include "client/pocctl/inbox.h"
+#include "client/pocctl/key_command.h"
 #include "client/pocctl/labels.h"
 #include "client/pocctl/reply.h"
 #include "client/pocctl/send.h"
@@ -39,6 +40,7 @@ constexpr char kFooter[] =
     "  pocctl inbox --unacked\n"
     "  pocctl show 0190c3a2 && pocctl ack 0190c3a2\n"
     "  pocctl directory show KEN\n"
+    "  pocctl key announce --key /var/lib/poc/next/next.key\n"
     "  pocctl audit verify\n"
     "Run pocctl COMMAND --help for each command's flags.";
 
@@ -103,9 +105,11 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
   CLI::App* directory_cmd = AddDirectoryCommand(app, &directory);
   AuditOptions audit;
   CLI::App* audit_cmd = AddAuditCommand(app, &audit);
+  KeyOptions key;
+  CLI::App* key_cmd = AddKeyCommand(app, &key);
   // Subcommand help does not list the parent's flags; name them.
   for (CLI::App* cmd : {send_cmd, inbox_cmd, sent_cmd, show_cmd, ack_cmd, reply_cmd, status_cmd,
-                        directory_cmd, audit_cmd}) {
+                        directory_cmd, audit_cmd, key_cmd}) {
     cmd->footer(cmd->get_footer() + "\n\n" + kGlobalFlags);
   }
   // Set after the subcommands, which would otherwise inherit it.
@@ -136,6 +140,8 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
     status = RunStatus(ctx);
   } else if (directory_cmd->parsed()) {
     status = RunDirectory(directory, ctx);
+  } else if (key_cmd->parsed()) {
+    status = RunKey(key, ctx);
   } else if (audit_cmd->parsed()) {
     const bool err_is_tty = env.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
     status = RunAudit(audit, ctx, *env.err, err_is_tty);

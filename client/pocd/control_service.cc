@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "client/pocd/key_file_switch.h"
+#include "common/crypto/key_files.h"
+#include "common/directory/key_rotation.h"
 #include "common/envelope/signed.h"
 #include "common/rpc/grpc_status.h"
 #include "common/template/validation.h"
@@ -13,11 +16,19 @@ namespace {
 
 constexpr absl::Duration kSubmitTimeout = absl::Seconds(5);
 constexpr int kDefaultListLimit = 50;
+constexpr absl::Duration kAnnounceTimeout = absl::Seconds(10);
+
+// True when `directory` lists `key_id` as `state`'s ACTIVE key: the relay has its announcement.
+bool IsActiveKeyOf(const DirectoryView* directory, const std::string& state,
+                   const std::string& key_id) {
+  const KeyEntry* key = directory != nullptr ? directory->FindKey(key_id) : nullptr;
+  return key != nullptr && key->state == state && key->status == v1::KEY_STATUS_ACTIVE;
+}
 
 }  // namespace
 
 ControlService::ControlService(Identity identity, NodeStore* store, RelayLink* link,
-                               DirectoryCache* directory, const Ed25519PrivateKey* signing_key,
+                               DirectoryCache* directory, SigningKeyHolder* signing_key,
                                const Clock* clock)
     : identity_(std::move(identity)),
       store_(store),
@@ -36,7 +47,7 @@ grpc::Status ControlService::SignStoreSubmit(
   if (absl::Status s = ValidateMessage(message, ValidationLimits{}); !s.ok()) {
     return ToGrpcStatus(s);
   }
-  const v1::Envelope envelope = SignEnvelope(message.SerializeAsString(), *signing_key_);
+  const v1::Envelope envelope = SignEnvelope(message.SerializeAsString(), *signing_key_->Get());
   if (absl::Status s = store_->AddOutgoing(message, envelope); !s.ok()) {
     spdlog::error("cannot store outgoing {}: {}", message.id(), s.ToString());
     return ToGrpcStatus(s);
@@ -186,7 +197,7 @@ grpc::Status ControlService::Status(grpc::ServerContext*, const v1::StatusReques
   response->set_outbox_queued(counts->outbox_queued);
   response->set_inbox_unacknowledged(counts->inbox_unacknowledged);
   response->set_inbox_total(counts->inbox_total);
-  response->set_signing_key_id(signing_key_->public_key().key_id());
+  response->set_signing_key_id(signing_key_->Get()->public_key().key_id());
   response->set_software(identity_.software);
   v1::WitnessStatus* witness = response->mutable_witness();
   auto last = store_->LatestWitnessed();
@@ -213,6 +224,91 @@ grpc::Status ControlService::Status(grpc::ServerContext*, const v1::StatusReques
     out->set_evidence(a.evidence);
     *out->mutable_raised_at() = ToProto(a.raised_at);
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status ControlService::AnnounceKey(grpc::ServerContext*,
+                                         const v1::NodeAnnounceKeyRequest* request,
+                                         v1::NodeAnnounceKeyResponse* response) {
+  std::lock_guard<std::mutex> lock(rotation_mu_);
+  if (request->key_file().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "no key file given; make one with `poc-pki signing-key --out DIR --name "
+                        "next --state " +
+                            identity_.state + "` and pass DIR/next.key");
+  }
+  absl::StatusOr<Ed25519PrivateKey> next = LoadPrivateKeyFile(request->key_file());
+  if (!next.ok()) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "cannot use the new key: " + std::string(next.status().message()));
+  }
+  const std::shared_ptr<const Ed25519PrivateKey> current = signing_key_->Get();
+  const std::string next_id = next->public_key().key_id();
+  const std::string current_id = current->public_key().key_id();
+  if (next_id == current_id) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "key " + next_id + " in " + request->key_file() +
+                            " is already the key this node signs with; make a new one with "
+                            "`poc-pki signing-key`");
+  }
+  response->set_state(identity_.state);
+  response->set_key_id(next_id);
+  response->set_previous_key_id(current_id);
+  // A retry after the relay accepted the announcement but before this node switched keys (a
+  // crash, a lost answer): the relay's directory already has the new key as ours.
+  (void)link_->RefreshDirectory();
+  auto directory = directory_->Get();
+  if (IsActiveKeyOf(directory.get(), identity_.state, next_id)) {
+    response->set_already_announced(true);
+    spdlog::info("key {} is already {}'s active key at the relay; switching to it", next_id,
+                 identity_.state);
+  } else {
+    const v1::Signed announcement =
+        MakeKeyAnnouncement(identity_.state, *current, *next, clock_->Now());
+    absl::StatusOr<v1::AnnounceKeyResponse> answer =
+        link_->AnnounceKey(announcement, kAnnounceTimeout);
+    if (!answer.ok()) {
+      spdlog::warn("announcing key {}: {}", next_id, answer.status().ToString());
+      return ToGrpcStatus(answer.status());
+    }
+    response->set_already_announced(answer->duplicate());
+    directory = directory_->Get();
+    if (!IsActiveKeyOf(directory.get(), identity_.state, next_id)) {
+      return grpc::Status(grpc::StatusCode::INTERNAL,
+                          "the relay accepted the announcement of key " + next_id +
+                              " but its directory does not list it as active; the node keeps "
+                              "signing with key " +
+                              current_id + "; check the relay's log");
+    }
+  }
+  if (const KeyEntry* key = directory->FindKey(next_id);
+      key != nullptr && key->valid_from != absl::InfinitePast()) {
+    *response->mutable_announced_at() = ToProto(key->valid_from);
+  }
+  if (const KeyEntry* old = directory->FindKey(current_id);
+      old != nullptr && old->valid_until != absl::InfiniteFuture()) {
+    *response->mutable_previous_valid_until() = ToProto(old->valid_until);
+  }
+  response->set_directory_version(directory->version());
+  absl::StatusOr<std::string> retired =
+      SwitchSigningKeyFile(identity_.signing_key_file, *current, *next);
+  // Sign with the new key from now on even if the file could not be rewritten: the relay
+  // already serves it, and the old one stops working after the overlap.
+  signing_key_->Set(*std::move(next));
+  if (!retired.ok()) {
+    spdlog::error("signing with key {} now, but {}", next_id, retired.status().ToString());
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "the relay accepted key " + next_id +
+                            " and this node signs with it now, but the key file could not be "
+                            "replaced (" +
+                            std::string(retired.status().message()) + "); copy " +
+                            request->key_file() + " over " + identity_.signing_key_file +
+                            " before pocd restarts");
+  }
+  response->set_signing_key_file(identity_.signing_key_file);
+  response->set_retired_key_file(*retired);
+  spdlog::info("signing key rotated: {} -> {} (previous key kept in {})", current_id, next_id,
+               *retired);
   return grpc::Status::OK;
 }
 

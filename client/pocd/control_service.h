@@ -3,11 +3,13 @@
 #ifndef POC_CLIENT_POCD_CONTROL_SERVICE_H_
 #define POC_CLIENT_POCD_CONTROL_SERVICE_H_
 
+#include <mutex>
 #include <string>
 
 #include "client/pocd/directory_cache.h"
 #include "client/pocd/node_store.h"
 #include "client/pocd/relay_link.h"
+#include "client/pocd/signing_key_holder.h"
 #include "common/crypto/ed25519.h"
 #include "common/util/clock.h"
 #include "poc/v1/node_control.grpc.pb.h"
@@ -22,10 +24,11 @@ class ControlService final : public v1::NodeControl::Service {
     std::string state;
     std::string relay;
     std::string software;
+    std::string signing_key_file;  // the configured key file, rewritten on rotation
   };
 
   ControlService(Identity identity, NodeStore* store, RelayLink* link, DirectoryCache* directory,
-                 const Ed25519PrivateKey* signing_key, const Clock* clock);
+                 SigningKeyHolder* signing_key, const Clock* clock);
 
   grpc::Status Send(grpc::ServerContext* context, const v1::SendRequest* request,
                     v1::SendResponse* response) override;
@@ -41,6 +44,8 @@ class ControlService final : public v1::NodeControl::Service {
                       v1::StatusResponse* response) override;
   grpc::Status GetDirectory(grpc::ServerContext* context, const v1::NodeDirectoryRequest* request,
                             v1::NodeDirectoryResponse* response) override;
+  grpc::Status AnnounceKey(grpc::ServerContext* context, const v1::NodeAnnounceKeyRequest* request,
+                           v1::NodeAnnounceKeyResponse* response) override;
 
  private:
   // Validates, signs, stores in the outbox, then tries the relay once. `before_submit` runs
@@ -55,7 +60,8 @@ class ControlService final : public v1::NodeControl::Service {
   NodeStore* const store_;
   RelayLink* const link_;
   DirectoryCache* const directory_;
-  const Ed25519PrivateKey* const signing_key_;
+  SigningKeyHolder* const signing_key_;
+  std::mutex rotation_mu_;  // one key rotation at a time
   const Clock* const clock_;
 };
 

@@ -65,7 +65,7 @@ absl::Status ClaimSocketPath(const std::string& path) {
 absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, const Clock* clock) {
   std::unique_ptr<Node> node(new Node());
   ASSIGN_OR_RETURN(Ed25519PrivateKey key, LoadPrivateKeyFile(config.signing_key));
-  node->signing_key_ = std::make_unique<Ed25519PrivateKey>(std::move(key));
+  node->signing_key_ = std::make_unique<SigningKeyHolder>(std::move(key));
   ASSIGN_OR_RETURN(Ed25519PublicKey relay_key, LoadPublicKeyFile(config.relay_public_key));
   ASSIGN_OR_RETURN(auto credentials, MakeChannelCredentials(config.tls));
   RETURN_IF_ERROR(CheckCertificateState(config.tls.cert, config.state));
@@ -101,11 +101,12 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
   witness.alarm_command = config.alarm_command;
   node->witness_ =
       std::make_unique<Witness>(witness, credentials, node->store_.get(), node->directory_.get(),
-                                *node->signing_key_, relay_key, clock);
+                                node->signing_key_.get(), relay_key, clock);
 
   node->control_ = std::make_unique<ControlService>(
-      ControlService::Identity{config.state, config.relay, kPocdSoftware}, node->store_.get(),
-      node->link_.get(), node->directory_.get(), node->signing_key_.get(), clock);
+      ControlService::Identity{config.state, config.relay, kPocdSoftware, config.signing_key},
+      node->store_.get(), node->link_.get(), node->directory_.get(), node->signing_key_.get(),
+      clock);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix:" + config.control_socket, grpc::InsecureServerCredentials());
   builder.RegisterService(node->control_.get());
@@ -120,7 +121,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
   node->link_->Start();
   node->witness_->Start();
   spdlog::info("node {} up: relay {}, signing key {}, control socket {}", config.state,
-               config.relay, node->signing_key_->public_key().key_id(), config.control_socket);
+               config.relay, node->signing_key_->Get()->public_key().key_id(),
+               config.control_socket);
   return node;
 }
 

@@ -13,6 +13,7 @@
 #include "client/pocd/node_config.h"
 #include "client/pocd/node_store.h"
 #include "client/pocd/relay_link.h"
+#include "client/pocd/signing_key_holder.h"
 #include "client/pocd/witness.h"
 
 namespace poc {
@@ -34,7 +35,7 @@ class Node {
  private:
   Node() = default;
 
-  std::unique_ptr<Ed25519PrivateKey> signing_key_;
+  std::unique_ptr<SigningKeyHolder> signing_key_;
   std::unique_ptr<NodeStore> store_;
   std::unique_ptr<DirectoryCache> directory_;
   std::unique_ptr<RelayLink> link_;

@@ -56,7 +56,7 @@ bool AddressedTo(const v1::Message& m, const std::string& state, const Directory
 }  // namespace
 
 RelayLink::RelayLink(Options options, std::shared_ptr<grpc::Channel> channel, NodeStore* store,
-                     DirectoryCache* directory, const Ed25519PrivateKey* signing_key,
+                     DirectoryCache* directory, const SigningKeyHolder* signing_key,
                      Ed25519PublicKey relay_key, const Clock* clock)
     : options_(std::move(options)),
       channel_(std::move(channel)),
@@ -136,6 +136,32 @@ absl::Status RelayLink::RefreshDirectory() {
   return adopted;
 }
 
+absl::StatusOr<v1::AnnounceKeyResponse> RelayLink::AnnounceKey(const v1::Signed& announcement,
+                                                               absl::Duration timeout) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, timeout);
+  v1::AnnounceKeyRequest request;
+  *request.mutable_announcement() = announcement;
+  v1::AnnounceKeyResponse response;
+  grpc::Status s = stub_->AnnounceKey(&ctx, request, &response);
+  if (!s.ok()) {
+    if (s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+        s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return absl::UnavailableError("the relay is unreachable (" + s.error_message() +
+                                    "); nothing changed, announce again once it answers");
+    }
+    return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                        "the relay refused the key announcement: " + s.error_message());
+  }
+  if (absl::Status adopted = directory_->Adopt(response.directory()); !adopted.ok()) {
+    return absl::Status(adopted.code(),
+                        "the relay accepted the key announcement, but its directory "
+                        "does not verify: " +
+                            std::string(adopted.message()));
+  }
+  return response;
+}
+
 void RelayLink::SessionLoop() {
   absl::Duration backoff = absl::Milliseconds(200);
   std::mt19937 rng(std::random_device{}());
@@ -175,6 +201,13 @@ void RelayLink::SessionLoop() {
           KickOutbox();
           break;
         }
+        case v1::RelayFrame::kDirectoryChanged:
+          if (frame.directory_changed().version() != directory_->version()) {
+            spdlog::info("the relay now serves directory version {}",
+                         frame.directory_changed().version());
+            (void)RefreshDirectory();
+          }
+          break;
         case v1::RelayFrame::kDelivery: {
           v1::NodeFrame answer;
           keep = HandleDelivery(frame.delivery(), &answer);
@@ -252,7 +285,7 @@ bool RelayLink::HandleDelivery(const v1::Delivery& delivery, v1::NodeFrame* answ
         r.set_message_hash(verified->message_hash);
         r.set_recipient(options_.state);
         *r.mutable_stored_at() = ToProto(stored_at);
-        return SignStatement(kDeliveryReceiptDomain, r.SerializeAsString(), *signing_key_)
+        return SignStatement(kDeliveryReceiptDomain, r.SerializeAsString(), *signing_key_->Get())
             .SerializeAsString();
       });
   if (!receipt.ok()) {

@@ -15,6 +15,7 @@
 
 #include "client/pocd/directory_cache.h"
 #include "client/pocd/node_store.h"
+#include "client/pocd/signing_key_holder.h"
 #include "common/crypto/ed25519.h"
 #include "common/util/clock.h"
 #include "poc/v1/node_control.pb.h"
@@ -40,7 +41,7 @@ class RelayLink {
   };
 
   RelayLink(Options options, std::shared_ptr<grpc::Channel> channel, NodeStore* store,
-            DirectoryCache* directory, const Ed25519PrivateKey* signing_key,
+            DirectoryCache* directory, const SigningKeyHolder* signing_key,
             Ed25519PublicKey relay_key, const Clock* clock);
   ~RelayLink();
   RelayLink(const RelayLink&) = delete;
@@ -58,6 +59,10 @@ class RelayLink {
   void KickOutbox();
   // Fetches the relay's current directory snapshot and adopts it.
   absl::Status RefreshDirectory();
+  // Sends a signed key announcement (common/directory/key_rotation.h) to the relay and adopts
+  // the directory it answers with. The relay's refusal comes back with its status and message.
+  absl::StatusOr<v1::AnnounceKeyResponse> AnnounceKey(const v1::Signed& announcement,
+                                                      absl::Duration timeout);
   LinkStatus status() const;
 
  private:
@@ -74,7 +79,7 @@ class RelayLink {
   std::unique_ptr<v1::Relay::Stub> stub_;
   NodeStore* const store_;
   DirectoryCache* const directory_;
-  const Ed25519PrivateKey* const signing_key_;
+  const SigningKeyHolder* const signing_key_;
   const Ed25519PublicKey relay_key_;
   const Clock* const clock_;
 

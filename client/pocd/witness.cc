@@ -56,7 +56,7 @@ constexpr char kWhatToDo[] =
 }  // namespace
 
 Witness::Witness(Options options, std::shared_ptr<grpc::ChannelCredentials> credentials,
-                 NodeStore* store, DirectoryCache* directory, const Ed25519PrivateKey& signing_key,
+                 NodeStore* store, DirectoryCache* directory, const SigningKeyHolder* signing_key,
                  Ed25519PublicKey relay_key, const Clock* clock)
     : options_(std::move(options)),
       credentials_(std::move(credentials)),
@@ -248,8 +248,9 @@ std::vector<std::string> Witness::CheckCosignatures(const OpenedCheckpoint& open
 }
 
 absl::Status Witness::Cosign(v1::Audit::Stub& stub, const OpenedCheckpoint& opened) {
-  ASSIGN_OR_RETURN(CosignatureV1Signer signer,
-                   CosignatureV1Signer::Create(WitnessName(options_.state), signing_key_, clock_));
+  ASSIGN_OR_RETURN(
+      CosignatureV1Signer signer,
+      CosignatureV1Signer::Create(WitnessName(options_.state), *signing_key_->Get(), clock_));
   ASSIGN_OR_RETURN(
       NoteSignature mine,
       signer.Cosign(opened.note.text, static_cast<uint64_t>(absl::ToUnixSeconds(clock_->Now()))));

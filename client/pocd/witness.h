@@ -33,6 +33,7 @@
 #include "absl/status/status.h"
 #include "client/pocd/directory_cache.h"
 #include "client/pocd/node_store.h"
+#include "client/pocd/signing_key_holder.h"
 #include "common/checkpoint/checkpoint.h"
 #include "common/checkpoint/cosignature.h"
 #include "common/checkpoint/signed_checkpoint.h"
@@ -58,7 +59,7 @@ class Witness {
 
   // `store`, `directory`, `clock` are not owned and must outlive the witness.
   Witness(Options options, std::shared_ptr<grpc::ChannelCredentials> credentials, NodeStore* store,
-          DirectoryCache* directory, const Ed25519PrivateKey& signing_key,
+          DirectoryCache* directory, const SigningKeyHolder* signing_key,
           Ed25519PublicKey relay_key, const Clock* clock);
   ~Witness();
   Witness(const Witness&) = delete;
@@ -92,7 +93,7 @@ class Witness {
   const std::shared_ptr<grpc::ChannelCredentials> credentials_;
   NodeStore* const store_;
   DirectoryCache* const directory_;
-  const Ed25519PrivateKey signing_key_;
+  const SigningKeyHolder* const signing_key_;
   const Ed25519PublicKey relay_key_;
   const Clock* const clock_;
 

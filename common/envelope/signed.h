@@ -16,6 +16,7 @@ inline constexpr std::string_view kEnvelopeDomain = "poc/v1 envelope\n";
 inline constexpr std::string_view kDeliveryReceiptDomain = "poc/v1 delivery-receipt\n";
 inline constexpr std::string_view kSubmitReceiptDomain = "poc/v1 submit-receipt\n";
 inline constexpr std::string_view kDirectoryDomain = "poc/v1 directory\n";
+inline constexpr std::string_view kKeyAnnouncementDomain = "poc/v1 key-announcement\n";
 
 // Signs `message_bytes` (a serialized poc.v1.Message) as an envelope.
 v1::Envelope SignEnvelope(std::string message_bytes, const Ed25519PrivateKey& key);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "poc/v1/audit_service.grpc.pb.h"
+#include "poc/v1/directory.pb.h"
 #include "server/access_policy.h"
 #include "tests/integration/test_network.h"
 
@@ -34,6 +35,16 @@ grpc::Status Call(Rpc rpc, const std::shared_ptr<grpc::Channel>& channel) {
     case Rpc::kGetDirectory: {
       v1::GetDirectoryResponse response;
       return relay->GetDirectory(&ctx, v1::GetDirectoryRequest(), &response);
+    }
+    case Rpc::kAnnounceKey: {
+      // Names the caller's own State, so that a State gets past the role check (and is then
+      // refused for the missing signature, not for its role).
+      v1::KeyAnnouncement body;
+      body.set_state("FRA");
+      v1::AnnounceKeyRequest request;
+      request.mutable_announcement()->set_body(body.SerializeAsString());
+      v1::AnnounceKeyResponse response;
+      return relay->AnnounceKey(&ctx, request, &response);
     }
     case Rpc::kGetCheckpoint: {
       v1::GetCheckpointResponse response;
@@ -110,8 +121,9 @@ TEST_F(RolesTest, EveryRpcLetsThroughExactlyTheRolesItsRuleNames) {
       }
     }
   }
-  // Submit, Session and AddCosignature deny two roles each; GetDirectory denies observers.
-  EXPECT_EQ(denials, 7);
+  // Submit, Session, AnnounceKey and AddCosignature deny two roles each; GetDirectory denies
+  // observers.
+  EXPECT_EQ(denials, 9);
 }
 
 }  // namespace

@@ -27,6 +27,8 @@ struct FakePocd {
   v1::ShowResponse show_response;
   v1::StatusResponse status_response;
   v1::NodeDirectoryResponse directory_response;
+  std::vector<v1::NodeAnnounceKeyRequest> announces;
+  v1::NodeAnnounceKeyResponse announce_response;
   absl::Status fail_with = absl::OkStatus();  // when not OK, every RPC returns it
 
   Connector connector() {
@@ -76,6 +78,12 @@ struct FakePocd {
         const v1::NodeDirectoryRequest&) override {
       if (!pocd_->fail_with.ok()) return pocd_->fail_with;
       return pocd_->directory_response;
+    }
+    absl::StatusOr<v1::NodeAnnounceKeyResponse> AnnounceKey(
+        const v1::NodeAnnounceKeyRequest& r) override {
+      pocd_->announces.push_back(r);
+      if (!pocd_->fail_with.ok()) return pocd_->fail_with;
+      return pocd_->announce_response;
     }
 
    private:
