@@ -39,6 +39,10 @@ void RelayConfig::Bind(ConfigBinder* b) {
                "relay.example.org/poc-audit; never change it once States witness the log");
   b->AddString("--checkpoint-interval", "audit.checkpoint_interval", &checkpoint_interval_text,
                "how often to sign an audit checkpoint while the log grows (e.g. 10s)");
+  b->AddString("--observer-silence-period", "observers.silence_period",
+               &observer_silence_period_text,
+               "how long every State has to object to a proposed observer accreditation before "
+               "it takes effect (e.g. 14d; at least 1s; applies to proposals made from then on)");
   b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
   b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
 }
@@ -62,6 +66,12 @@ absl::Status RelayConfig::Finish() {
         "[audit] checkpoint_interval: give a duration of at least 1s, e.g. 10s");
   }
   checkpoint_interval = *interval;
+  auto silence = ParseDuration(observer_silence_period_text);
+  if (!silence.ok() || *silence < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "[observers] silence_period: give a duration of at least 1s, e.g. 14d");
+  }
+  observer_silence_period = *silence;
   if (max_message_bytes < 1024 || max_message_bytes > 4 * 1024 * 1024) {
     return absl::InvalidArgumentError(
         "[limits] max_message_bytes: must be between 1024 and 4194304");

@@ -30,6 +30,8 @@ struct RelayConfig {
   int64_t max_batch = 512;  // submissions that may share one fsync
   std::string audit_origin = "poc-relay.localhost/audit";
   std::string checkpoint_interval_text = "10s";
+  // How long States have to object to an observer's accreditation before it takes effect.
+  std::string observer_silence_period_text = "14d";
   bool log_json = false;
   std::string log_level = "info";
 
@@ -37,6 +39,7 @@ struct RelayConfig {
   absl::Duration clock_skew;
   absl::Duration max_message_age;
   absl::Duration checkpoint_interval;
+  absl::Duration observer_silence_period;
 
   // Registers every setting as a flag and a config key.
   void Bind(ConfigBinder* binder);

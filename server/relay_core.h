@@ -19,6 +19,7 @@ struct RelayCore {
   RelayStore* store;
   DirectoryHolder* directory;
   RevocationHolder* revocations;  // the CRL in force (may hold null)
+  const ObserverGate* observers;  // which observer certificates are accredited
   const RelaySigner* signer;
   const Clock* clock;
   SubmissionLimits limits;

@@ -12,7 +12,7 @@ namespace {
 // The caller's State, from its verified certificate only, when its role may call `rpc`.
 absl::StatusOr<PeerIdentity> Caller(grpc::CallbackServerContext* context, Rpc rpc,
                                     const RelayCore& core) {
-  return Authorize(context->auth_context(), rpc, core.revocations->Get().get());
+  return Authorize(context->auth_context(), rpc, core.revocations->Get().get(), core.observers);
 }
 
 absl::StatusOr<std::string> CallerState(grpc::CallbackServerContext* context, Rpc rpc,
@@ -108,8 +108,8 @@ grpc::ServerUnaryReactor* RelayService::GetDirectory(grpc::CallbackServerContext
                                                      const v1::GetDirectoryRequest* /*request*/,
                                                      v1::GetDirectoryResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto caller =
-      Authorize(context->auth_context(), Rpc::kGetDirectory, core_->revocations->Get().get());
+  auto caller = Authorize(context->auth_context(), Rpc::kGetDirectory,
+                          core_->revocations->Get().get(), core_->observers);
   if (!caller.ok()) {
     spdlog::warn("directory refused ({}): {}", context->peer(), caller.status().ToString());
     reactor->Finish(ToGrpcStatus(caller.status()));

@@ -16,7 +16,7 @@ grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl:
 }  // namespace
 
 absl::Status AuditService::Authorized(grpc::CallbackServerContext* context, Rpc rpc) const {
-  return Authorize(context->auth_context(), rpc, revocations_->Get().get()).status();
+  return Authorize(context->auth_context(), rpc, revocations_->Get().get(), observers_).status();
 }
 
 grpc::ServerUnaryReactor* AuditService::GetCheckpoint(grpc::CallbackServerContext* context,
@@ -129,7 +129,7 @@ grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerConte
                                                        v1::AddCosignatureResponse* /*response*/) {
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(PeerIdentity peer, Authorize(context->auth_context(), Rpc::kAddCosignature,
-                                                  revocations_->Get().get()));
+                                                  revocations_->Get().get(), observers_));
     std::vector<Ed25519PublicKey> active;
     const auto directory = directory_->Get();
     if (const v1::StateEntry* entry = directory->view.FindState(peer.name)) {
