@@ -24,6 +24,10 @@ class ControlClient {
   virtual absl::StatusOr<v1::StatusResponse> Status(const v1::StatusRequest& request) = 0;
   virtual absl::StatusOr<v1::NodeDirectoryResponse> GetDirectory(
       const v1::NodeDirectoryRequest& request) = 0;
+  virtual absl::StatusOr<v1::ListObserversResponse> ListObservers(
+      const v1::ListObserversRequest& request) = 0;
+  virtual absl::StatusOr<v1::ObjectToObserverResponse> ObjectToObserver(
+      const v1::NodeObjectionRequest& request) = 0;
 };
 
 }  // namespace poc::pocctl

@@ -13,6 +13,7 @@
 #include "client/pocctl/help_formatter.h"
 #include "client/pocctl/inbox.h"
 #include "client/pocctl/labels.h"
+#include "client/pocctl/observer_command.h"
 #include "client/pocctl/reply.h"
 #include "client/pocctl/send.h"
 #include "client/pocctl/sent.h"
@@ -40,6 +41,7 @@ constexpr char kFooter[] =
     "  pocctl show 0190c3a2 && pocctl ack 0190c3a2\n"
     "  pocctl directory show KEN\n"
     "  pocctl audit verify\n"
+    "  pocctl observer list\n"
     "Run pocctl COMMAND --help for each command's flags.";
 
 constexpr char kGlobalFlags[] =
@@ -103,9 +105,11 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
   CLI::App* directory_cmd = AddDirectoryCommand(app, &directory);
   AuditOptions audit;
   CLI::App* audit_cmd = AddAuditCommand(app, &audit);
+  ObserverOptions observer;
+  CLI::App* observer_cmd = AddObserverCommand(app, &observer);
   // Subcommand help does not list the parent's flags; name them.
   for (CLI::App* cmd : {send_cmd, inbox_cmd, sent_cmd, show_cmd, ack_cmd, reply_cmd, status_cmd,
-                        directory_cmd, audit_cmd}) {
+                        directory_cmd, audit_cmd, observer_cmd}) {
     cmd->footer(cmd->get_footer() + "\n\n" + kGlobalFlags);
   }
   // Set after the subcommands, which would otherwise inherit it.
@@ -136,6 +140,8 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
     status = RunStatus(ctx);
   } else if (directory_cmd->parsed()) {
     status = RunDirectory(directory, ctx);
+  } else if (observer_cmd->parsed()) {
+    status = RunObserver(observer, ctx);
   } else if (audit_cmd->parsed()) {
     const bool err_is_tty = env.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
     status = RunAudit(audit, ctx, *env.err, err_is_tty);
