@@ -2,7 +2,7 @@
 # A local PoC Network on this machine: one relay and a node per State, all on loopback, each
 # with its own certificate, signing key and SQLite file. For trying things by hand and scripts.
 #
-#   deploy/localnet.sh up [--states FRA,DEU,KEN,BRA] [--dir DIR] [--port N]
+#   deploy/localnet.sh up [--states FRA,DEU,KEN,BRA] [--dir DIR] [--port N] [--silence-period 5m]
 #   deploy/localnet.sh status [--dir DIR]
 #   deploy/localnet.sh start-node STATE [--dir DIR]     (re)start one node
 #   deploy/localnet.sh stop-node STATE [--dir DIR]      stop one node (it goes offline)
@@ -10,6 +10,11 @@
 #
 # DIR defaults to .localnet in the repository. Act as a State's operator with
 #   build/client/pocctl/pocctl --node DIR/nodes/FRA status     (or: export POC_NODE=DIR/nodes/FRA)
+# and as the Secretariat (which runs no node) with
+#   build/client/pocctl/pocctl observer list --secretariat DIR/secretariat/secretariat.toml
+# --silence-period sets how long States may object to an observer accreditation (default 5m
+# here, so the procedure can be tried by hand; a real relay defaults to 14d). An observer
+# certificate for trying it waits in DIR/observers/demo-observer.
 # Builds the binaries first if they are missing (deploy/build.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,8 +23,9 @@ DIR="$ROOT/.localnet"
 STATES="FRA,DEU,KEN,BRA"
 PORT=0
 PURGE=0
+SILENCE="5m"
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 cmd="${1:-}"
 [ -n "$cmd" ] || { usage; exit 2; }
@@ -36,6 +42,7 @@ while [ $# -gt 0 ]; do
     --dir) DIR="$2"; shift ;;
     --port) PORT="$2"; shift ;;
     --purge) PURGE=1 ;;
+    --silence-period) SILENCE="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "localnet: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -97,6 +104,24 @@ make_pki() {
     [ -f "$nd/signing.key" ] || "$PKI" signing-key --out "$nd" >/dev/null
     cp -f "$DIR/relay/relay-signing.pub" "$nd/relay-signing.pub"
   done
+  # The Secretariat's admin certificate (pocctl observer propose), and an observer to accredit.
+  [ -f "$DIR/secretariat/admin.crt" ] || "$PKI" admin-cert --dir "$DIR/pki" \
+      --out "$DIR/secretariat" >/dev/null
+  [ -f "$DIR/observers/demo-observer/observer.crt" ] || "$PKI" observer-cert --dir "$DIR/pki" \
+      --slug demo-observer --out "$DIR/observers/demo-observer" >/dev/null
+}
+
+write_secretariat_config() {
+  cat >"$DIR/secretariat/secretariat.toml" <<TOML
+# The Secretariat's line to the relay for pocctl (see deploy/secretariat.toml.sample).
+relay = "127.0.0.1:$1"
+relay_name = "localhost"
+
+[tls]
+ca = "ca.crt"
+cert = "admin.crt"
+key = "admin.key"
+TOML
 }
 
 # The directory the Secretariat would maintain: every State folder's public signing key, two
@@ -143,6 +168,9 @@ signing_key = "relay-signing.key"
 ca = "ca.crt"
 cert = "relay.crt"
 key = "relay.key"
+
+[observers]
+silence_period = "$3"
 TOML
 }
 
@@ -170,7 +198,7 @@ start_relay() {
   # A restarted relay keeps its ports, so running nodes and tools find it again.
   local http_port
   http_port=$(cat "$DIR/relay/http-port" 2>/dev/null || echo 0)
-  write_relay_config "$port" "$http_port"
+  write_relay_config "$port" "$http_port" "$SILENCE"
   rm -f "$DIR/relay/port"
   (cd "$DIR/relay" && exec nohup "$RELAY" --config relay.toml </dev/null >>relay.log 2>&1) &
   echo $! >"$DIR/relay/relay.pid"
@@ -179,6 +207,7 @@ start_relay() {
     tail -n 5 "$DIR/relay/relay.log" >&2
     exit 1
   fi
+  write_secretariat_config "$(cat "$DIR/relay/port")"
 }
 
 start_node() {
@@ -214,6 +243,9 @@ case "$cmd" in
     echo "  export POC_NODE=$DIR/nodes/${STATES%%,*}"
     echo "  $POCCTL status"
     echo "  $POCCTL send --to ${STATES##*,} --type notification --subject 'Test notification'"
+    echo "Act as the Secretariat (observer accreditation, silence period $SILENCE):"
+    echo "  $POCCTL observer propose --secretariat $DIR/secretariat/secretariat.toml \\"
+    echo "      --slug demo-observer --org 'Demo NGO' --kind ngo --purpose 'Observe exercises'"
     echo "Stop it with: $0 down --dir $DIR"
     ;;
   status)

@@ -22,6 +22,12 @@ const std::vector<AccessRule>& AccessRules() {
        "the audit log is public (also served on HTTP)"},
       {Rpc::kAddCosignature, "poc.v1.Audit/AddCosignature", true, false, false,
        "States are the log's witnesses"},
+      {Rpc::kProposeObserver, "poc.v1.Observers/ProposeObserver", false, true, false,
+       "the Secretariat proposes accreditations; States decide by silence or objection"},
+      {Rpc::kObjectToObserver, "poc.v1.Observers/ObjectToObserver", true, false, false,
+       "a State objects for itself, signed with its own key"},
+      {Rpc::kListObservers, "poc.v1.Observers/ListObservers", true, true, true,
+       "States and the Secretariat see every proposal; an observer only its own"},
   };
   return rules;
 }
@@ -61,7 +67,8 @@ const AccessRule& RuleFor(Rpc rpc) {
 
 absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthContext>& auth,
                                        Rpc rpc, const RevocationList* revoked,
-                                       const DirectoryView* directory) {
+                                       const DirectoryView* directory,
+                                       const ObserverGate* observers) {
   if (!auth) {
     return absl::UnauthenticatedError("no TLS client certificate");
   }
@@ -83,6 +90,16 @@ absl::StatusOr<PeerIdentity> Authorize(const std::shared_ptr<const grpc::AuthCon
   const bool allowed = (peer->role == Role::kState && rule.state) ||
                        (peer->role == Role::kSecretariat && rule.secretariat) ||
                        (peer->role == Role::kObserver && rule.observer);
+  if (allowed && peer->role == Role::kObserver && rpc != Rpc::kListObservers) {
+    if (observers == nullptr) {
+      return absl::PermissionDeniedError(std::string(rule.name) +
+                                         " refuses observers here: no accreditation is checked");
+    }
+    if (absl::Status admitted = observers->Admit(peer->name); !admitted.ok()) {
+      return absl::Status(admitted.code(),
+                          std::string(rule.name) + ": " + std::string(admitted.message()));
+    }
+  }
   if (allowed) {
     return peer;
   }

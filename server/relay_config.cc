@@ -46,6 +46,10 @@ void RelayConfig::Bind(ConfigBinder* b) {
   b->AddString("--key-rotation-overlap", "key_rotation_overlap", &key_rotation_overlap_text,
                "after a State announces its next signing key (pocctl key announce), how long "
                "messages created with the previous key are still accepted (e.g. 72h)");
+  b->AddString("--observer-silence-period", "observers.silence_period",
+               &observer_silence_period_text,
+               "how long every State has to object to a proposed observer accreditation before "
+               "it takes effect (e.g. 14d; at least 1s; applies to proposals made from then on)");
   b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
   b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
 }
@@ -81,6 +85,12 @@ absl::Status RelayConfig::Finish() {
                                       "' is not a duration, e.g. 72h (0s: no overlap)");
   }
   key_rotation_overlap = *overlap;
+  auto silence = ParseDuration(observer_silence_period_text);
+  if (!silence.ok() || *silence < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "[observers] silence_period: give a duration of at least 1s, e.g. 14d");
+  }
+  observer_silence_period = *silence;
   if (max_message_bytes < 1024 || max_message_bytes > 4 * 1024 * 1024) {
     return absl::InvalidArgumentError(
         "[limits] max_message_bytes: must be between 1024 and 4194304");

@@ -35,6 +35,8 @@ struct RelayConfig {
   std::string checkpoint_interval_text = "10s";
   // How long a State's previous signing key stays usable after it announces the next one.
   std::string key_rotation_overlap_text = "72h";
+  // How long States have to object to an observer's accreditation before it takes effect.
+  std::string observer_silence_period_text = "14d";
   bool log_json = false;
   std::string log_level = "info";
 
@@ -44,6 +46,7 @@ struct RelayConfig {
   absl::Duration checkpoint_interval;
   absl::Duration tls_reload_interval;
   absl::Duration key_rotation_overlap;
+  absl::Duration observer_silence_period;
 
   // Registers every setting as a flag and a config key.
   void Bind(ConfigBinder* binder);

@@ -21,6 +21,7 @@ struct RelayCore {
   DirectoryHolder* directory;
   DirectoryPublisher* publisher;  // every change of the directory goes through it
   RevocationHolder* revocations;  // the CRL in force (may hold null)
+  const ObserverGate* observers;  // which observer certificates are accredited
   const RelaySigner* signer;
   const Clock* clock;
   SubmissionLimits limits;
@@ -31,6 +32,14 @@ struct RelayCore {
   // Runs directory changes (key announcements), which wait for the store's commit.
   boost::asio::thread_pool directory_changes{1};
 };
+
+// Authorize (server/access_policy.h) against what the relay holds now: the CRL, the directory's
+// listed certificates and the observers' accreditations.
+inline absl::StatusOr<PeerIdentity> AuthorizeCaller(grpc::ServerContextBase* context, Rpc rpc,
+                                                    const RelayCore& core) {
+  return Authorize(context->auth_context(), rpc, core.revocations->Get().get(),
+                   &core.directory->Get()->view, core.observers);
+}
 
 }  // namespace poc
 

@@ -93,10 +93,20 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   RETURN_IF_ERROR(relay->publisher_->Load().status());
   auto directory = relay->directory_->Get();
 
+  // Silence periods that ended while the relay was down are decided before anyone is served.
+  relay->observer_decider_ = std::make_unique<ObserverDecider>(relay->store_.get(), clock);
+  if (absl::Status s = relay->observer_decider_->DecideNow(); !s.ok()) {
+    return absl::Status(s.code(), config.database + ": cannot decide observer accreditations: " +
+                                      std::string(s.message()));
+  }
+  relay->observer_gate_ = std::make_unique<StoreObserverGate>(relay->store_.get(), clock,
+                                                              relay->observer_decider_.get());
+
   ASSIGN_OR_RETURN(relay->audit_, AuditLog::Open(relay->store_.get(), relay->signer_->key(),
                                                  config.audit_origin, clock, &relay->metrics_));
   relay->audit_service_ = std::make_unique<AuditService>(
-      relay->audit_.get(), relay->store_.get(), relay->directory_.get(), &relay->revocations_);
+      relay->audit_.get(), relay->store_.get(), relay->directory_.get(), &relay->revocations_,
+      relay->observer_gate_.get());
 
   relay->core_ = std::make_unique<RelayCore>();
   RelayCore& core = *relay->core_;
@@ -104,6 +114,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   core.directory = relay->directory_.get();
   core.publisher = relay->publisher_.get();
   core.revocations = &relay->revocations_;
+  core.observers = relay->observer_gate_.get();
   core.signer = relay->signer_.get();
   core.clock = clock;
   core.limits.max_message_bytes = config.max_message_bytes;
@@ -111,6 +122,8 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   core.limits.max_message_age = config.max_message_age;
   core.metrics = &relay->metrics_;
   relay->service_ = std::make_unique<RelayService>(relay->core_.get());
+  relay->observer_service_ = std::make_unique<ObserverService>(
+      relay->core_.get(), relay->observer_decider_.get(), config.observer_silence_period);
 
   // Standard tooling on the gRPC port: grpc.health.v1 and server reflection.
   grpc::EnableDefaultHealthCheckService(true);
@@ -119,6 +132,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   builder.AddListeningPort(config.listen, credentials, &relay->port_);
   builder.RegisterService(relay->service_.get());
   builder.RegisterService(relay->audit_service_.get());
+  builder.RegisterService(relay->observer_service_.get());
   // Oversize messages get a clear INVALID_ARGUMENT from the relay, not a transport error.
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes * 2 + 64 * 1024));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
@@ -142,6 +156,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
     relay->http_ = *std::move(http);
   }
   relay->audit_->StartPeriodic(config.checkpoint_interval);
+  relay->observer_decider_->Start();
   spdlog::info(
       "relay serving gRPC on port {}, HTTP on {} (directory version {}, {} States, "
       "audit size {})",
@@ -181,6 +196,9 @@ void RelayServer::Shutdown(absl::Duration grace) {
   }
   if (audit_) {
     audit_->Stop();
+  }
+  if (observer_decider_) {
+    observer_decider_->Stop();
   }
   if (store_) {
     store_->Shutdown();

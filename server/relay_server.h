@@ -12,6 +12,9 @@
 #include "server/audit/audit_log.h"
 #include "server/audit/audit_service.h"
 #include "server/http/relay_http_server.h"
+#include "server/observer_decider.h"
+#include "server/observer_gate.h"
+#include "server/observer_service.h"
 #include "server/relay_config.h"
 #include "server/relay_core.h"
 #include "server/relay_metrics.h"
@@ -64,6 +67,9 @@ class RelayServer {
   std::string last_tls_error_;  // so a bad set is logged once, not at every reload
   std::unique_ptr<RelayCore> core_;
   std::unique_ptr<RelayService> service_;
+  std::unique_ptr<ObserverDecider> observer_decider_;
+  std::unique_ptr<StoreObserverGate> observer_gate_;
+  std::unique_ptr<ObserverService> observer_service_;
   RelayMetrics metrics_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<AuditService> audit_service_;

@@ -11,16 +11,9 @@
 namespace poc {
 namespace {
 
-// The caller's State, from its verified certificate only, when its role may call `rpc`.
-absl::StatusOr<PeerIdentity> Caller(grpc::CallbackServerContext* context, Rpc rpc,
-                                    const RelayCore& core) {
-  return Authorize(context->auth_context(), rpc, core.revocations->Get().get(),
-                   &core.directory->Get()->view);
-}
-
 absl::StatusOr<std::string> CallerState(grpc::CallbackServerContext* context, Rpc rpc,
                                         const RelayCore& core) {
-  absl::StatusOr<PeerIdentity> peer = Caller(context, rpc, core);
+  absl::StatusOr<PeerIdentity> peer = AuthorizeCaller(context, rpc, core);
   if (!peer.ok()) {
     return peer.status();
   }
@@ -94,7 +87,7 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
 
 grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame>* RelayService::Session(
     grpc::CallbackServerContext* context) {
-  auto peer = Caller(context, Rpc::kSession, *core_);
+  auto peer = AuthorizeCaller(context, Rpc::kSession, *core_);
   if (!peer.ok()) {
     spdlog::warn("session refused ({}): {}", context->peer(), peer.status().ToString());
     return new RefusedSession(ToGrpcStatus(peer.status()));
@@ -111,7 +104,7 @@ grpc::ServerUnaryReactor* RelayService::GetDirectory(grpc::CallbackServerContext
                                                      const v1::GetDirectoryRequest* /*request*/,
                                                      v1::GetDirectoryResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto caller = Caller(context, Rpc::kGetDirectory, *core_);
+  auto caller = AuthorizeCaller(context, Rpc::kGetDirectory, *core_);
   if (!caller.ok()) {
     spdlog::warn("directory refused ({}): {}", context->peer(), caller.status().ToString());
     reactor->Finish(ToGrpcStatus(caller.status()));

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "poc/v1/audit.pb.h"
+#include "poc/v1/observers.pb.h"
 #include "poc/v1/template.pb.h"
 
 namespace poc {
@@ -85,6 +86,12 @@ struct KeyAnnouncementRecord {
   uint64_t audit_index = 0;     // of its KEY_ANNOUNCED leaf (set by the store)
 };
 
+// A verified objection (server/observer_service.cc checked the signature and the State).
+struct ObjectionOutcome {
+  v1::ObserverRecord record;  // after the change
+  bool duplicate = false;     // this State had objected before; nothing changed
+};
+
 class RelayStore {
  public:
   virtual ~RelayStore() = default;
@@ -126,6 +133,26 @@ class RelayStore {
       std::function<void(absl::StatusOr<KeyAnnouncementRecord>)> done) = 0;
   // Every accepted announcement, in the order accepted. Thread-safe.
   virtual absl::StatusOr<std::vector<KeyAnnouncementRecord>> KeyAnnouncements() = 0;
+
+  // Observers (observers.proto, server/observer_rules.h). Each change is one commit with its
+  // audit leaves.
+  // Stores `proposal` (id, times set by the caller) as PENDING and logs OBSERVER_PROPOSED.
+  // ALREADY_EXISTS, changing nothing, while a PENDING or ACCREDITED proposal names the slug.
+  virtual void ProposeObserver(v1::ObserverProposal proposal,
+                               std::function<void(absl::StatusOr<v1::ObserverRecord>)> done) = 0;
+  // Records `state`'s verified signed objection to proposal `proposal_id`, judged by
+  // JudgeObjection at `relay_time`: logs OBSERVER_OBJECTED and, for the first objection,
+  // OBSERVER_REJECTED. NOT_FOUND for an unknown proposal; FAILED_PRECONDITION after the
+  // silence period; a duplicate changes nothing.
+  virtual void ObjectToObserver(std::string proposal_id, std::string state, v1::Signed objection,
+                                absl::Time relay_time,
+                                std::function<void(absl::StatusOr<ObjectionOutcome>)> done) = 0;
+  // Logs OBSERVER_ACCREDITED for every proposal DueForAccreditation at `now`; done gets them.
+  virtual void DecideObservers(
+      absl::Time now,
+      std::function<void(absl::StatusOr<std::vector<v1::ObserverRecord>>)> done) = 0;
+  // Every proposal with its objections, oldest first. Thread-safe.
+  virtual absl::StatusOr<std::vector<v1::ObserverRecord>> ObserverRecords() = 0;
 
   // Items queued for `state` with seq > after_seq, in relay order. Thread-safe.
   virtual absl::StatusOr<std::vector<QueueItem>> FetchQueue(const std::string& state,

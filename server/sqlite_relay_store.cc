@@ -6,8 +6,10 @@
 #include <future>
 #include <utility>
 
+#include "common/crypto/sha256.h"
 #include "common/status_macros.h"
 #include "common/util/time_format.h"
+#include "server/observer_rules.h"
 
 namespace poc {
 namespace {
@@ -54,6 +56,24 @@ CREATE TABLE IF NOT EXISTS cosignatures(
   received_at_ms INTEGER NOT NULL,
   PRIMARY KEY(size, state)
 );
+-- Observer accreditations (observers.proto): each proposal, its status, and the States'
+-- signed objections.
+CREATE TABLE IF NOT EXISTS observer_proposals(
+  id TEXT PRIMARY KEY,
+  slug TEXT NOT NULL,
+  proposal BLOB NOT NULL,            -- serialized poc.v1.ObserverProposal
+  status INTEGER NOT NULL,           -- poc.v1.ObserverStatus
+  decided_at_ms INTEGER NOT NULL,    -- 0 while PENDING
+  audit_index INTEGER NOT NULL       -- the OBSERVER_PROPOSED leaf
+);
+CREATE TABLE IF NOT EXISTS observer_objections(
+  proposal_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  objection BLOB NOT NULL,           -- serialized poc.v1.Signed ObserverObjection
+  received_at_ms INTEGER NOT NULL,
+  audit_index INTEGER NOT NULL,      -- the OBSERVER_OBJECTED leaf
+  PRIMARY KEY(proposal_id, state)
+);
 -- The directory the relay last recorded in the audit log (one row).
 CREATE TABLE IF NOT EXISTS served_directory(
   one INTEGER PRIMARY KEY CHECK (one = 1),
@@ -80,6 +100,63 @@ CREATE TABLE IF NOT EXISTS key_announcements(
   audit_index INTEGER NOT NULL
 );
 )sql";
+
+// Reads observer records over either connection; `id` empty reads them all, oldest first.
+absl::StatusOr<std::vector<v1::ObserverRecord>> ReadObserverRecords(SqliteDatabase& db,
+                                                                    const std::string& id) {
+  ASSIGN_OR_RETURN(
+      SqliteStatement st,
+      db.Prepare(id.empty() ? "SELECT id, proposal, status, decided_at_ms, audit_index "
+                              "FROM observer_proposals ORDER BY audit_index"
+                            : "SELECT id, proposal, status, decided_at_ms, audit_index "
+                              "FROM observer_proposals WHERE id = ?"));
+  if (!id.empty()) {
+    st.Bind(1, id);
+  }
+  ASSIGN_OR_RETURN(SqliteStatement objections,
+                   db.Prepare("SELECT objection FROM observer_objections WHERE proposal_id = ? "
+                              "ORDER BY audit_index"));
+  std::vector<v1::ObserverRecord> records;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) {
+      break;
+    }
+    v1::ObserverRecord r;
+    if (!r.mutable_proposal()->ParseFromString(st.ColumnBlob(1))) {
+      return absl::DataLossError("observer proposal " + st.ColumnText(0) + " is damaged");
+    }
+    r.set_status(static_cast<v1::ObserverStatus>(st.ColumnInt(2)));
+    if (st.ColumnInt(3) != 0) {
+      *r.mutable_decided_at() = ToProto(absl::FromUnixMillis(st.ColumnInt(3)));
+    }
+    r.set_audit_index(static_cast<uint64_t>(st.ColumnInt(4)));
+    objections.Bind(1, r.proposal().id());
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, objections.Step());
+      if (!more) {
+        break;
+      }
+      if (!r.add_objections()->ParseFromString(objections.ColumnBlob(0))) {
+        return absl::DataLossError("an objection to observer proposal " + r.proposal().id() +
+                                   " is damaged");
+      }
+    }
+    objections.Reset();
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+v1::AuditEvent ObserverEvent(v1::AuditEventType type, const v1::ObserverProposal& p,
+                             absl::Time relay_time) {
+  v1::AuditEvent event;
+  event.set_type(type);
+  *event.mutable_relay_time() = ToProto(relay_time);
+  event.set_observer_proposal_id(p.id());
+  event.set_observer_slug(p.slug());
+  return event;
+}
 
 // Keeps a result value alive from the op (writer thread, inside the transaction) to `done`.
 template <typename T>
@@ -498,6 +575,151 @@ void SqliteRelayStore::RecordKeyAnnouncement(
       });
 }
 
+void SqliteRelayStore::ProposeObserver(
+    v1::ObserverProposal p, std::function<void(absl::StatusOr<v1::ObserverRecord>)> done) {
+  auto out = std::make_shared<Slot<v1::ObserverRecord>>();
+  auto proposal = std::make_shared<v1::ObserverProposal>(std::move(p));
+  committer_->Enqueue(
+      [this, out, proposal](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(std::vector<v1::ObserverRecord> records, ReadObserverRecords(db, ""));
+        RETURN_IF_ERROR(CheckNoOpenProposal(records, proposal->slug()));
+        const std::string bytes = proposal->SerializeAsString();
+        const uint64_t index = leaves_->size();
+        ASSIGN_OR_RETURN(SqliteStatement ins,
+                         db.Prepare("INSERT INTO observer_proposals(id, slug, proposal, status, "
+                                    "decided_at_ms, audit_index) VALUES(?, ?, ?, ?, 0, ?)"));
+        RETURN_IF_ERROR(ins.Bind(1, proposal->id())
+                            .Bind(2, proposal->slug())
+                            .BindBlob(3, bytes)
+                            .Bind(4, static_cast<int64_t>(v1::OBSERVER_STATUS_PENDING))
+                            .Bind(5, static_cast<int64_t>(index))
+                            .Run());
+        v1::AuditEvent event = ObserverEvent(v1::AUDIT_EVENT_OBSERVER_PROPOSED, *proposal,
+                                             FromProto(proposal->proposed_at()));
+        event.set_sender("secretariat");
+        *event.mutable_silence_ends_at() = proposal->silence_ends_at();
+        event.set_observer_statement_hash(Sha256(bytes));
+        // The leaf goes last: once it is appended nothing else in this op can fail.
+        RETURN_IF_ERROR(leaves_->Append(event).status());
+        *out->value.mutable_proposal() = *proposal;
+        out->value.set_status(v1::OBSERVER_STATUS_PENDING);
+        out->value.set_audit_index(index);
+        return absl::OkStatus();
+      },
+      [this, out, done = std::move(done)](const absl::Status& s) {
+        audit_size_.store(leaves_->size());
+        if (!s.ok()) {
+          done(s);
+        } else {
+          done(std::move(out->value));
+        }
+      });
+}
+
+void SqliteRelayStore::ObjectToObserver(
+    std::string proposal_id, std::string state, v1::Signed objection, absl::Time relay_time,
+    std::function<void(absl::StatusOr<ObjectionOutcome>)> done) {
+  auto out = std::make_shared<Slot<ObjectionOutcome>>();
+  auto signed_objection = std::make_shared<v1::Signed>(std::move(objection));
+  committer_->Enqueue(
+      [this, out, proposal_id, state, signed_objection,
+       relay_time](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(std::vector<v1::ObserverRecord> found,
+                         ReadObserverRecords(db, proposal_id));
+        if (found.empty()) {
+          return absl::NotFoundError("no observer proposal has id " + proposal_id +
+                                     "; `pocctl observer list` shows them");
+        }
+        v1::ObserverRecord& record = found.front();
+        ASSIGN_OR_RETURN(ObjectionEffect effect, JudgeObjection(record, state, relay_time));
+        if (effect == ObjectionEffect::kDuplicate) {
+          out->value.duplicate = true;
+          out->value.record = std::move(record);
+          return absl::OkStatus();
+        }
+        ASSIGN_OR_RETURN(SqliteStatement ins,
+                         db.Prepare("INSERT INTO observer_objections(proposal_id, state, "
+                                    "objection, received_at_ms, audit_index) "
+                                    "VALUES(?, ?, ?, ?, ?)"));
+        RETURN_IF_ERROR(ins.Bind(1, proposal_id)
+                            .Bind(2, state)
+                            .BindBlob(3, signed_objection->SerializeAsString())
+                            .Bind(4, absl::ToUnixMillis(relay_time))
+                            .Bind(5, static_cast<int64_t>(leaves_->size()))
+                            .Run());
+        if (effect == ObjectionEffect::kRecordAndReject) {
+          ASSIGN_OR_RETURN(SqliteStatement upd,
+                           db.Prepare("UPDATE observer_proposals SET status = ?, "
+                                      "decided_at_ms = ? WHERE id = ?"));
+          RETURN_IF_ERROR(upd.Bind(1, static_cast<int64_t>(v1::OBSERVER_STATUS_REJECTED))
+                              .Bind(2, absl::ToUnixMillis(relay_time))
+                              .Bind(3, proposal_id)
+                              .Run());
+          record.set_status(v1::OBSERVER_STATUS_REJECTED);
+          *record.mutable_decided_at() = ToProto(relay_time);
+        }
+        *record.add_objections() = *signed_objection;
+        // The leaves go last.
+        v1::AuditEvent objected =
+            ObserverEvent(v1::AUDIT_EVENT_OBSERVER_OBJECTED, record.proposal(), relay_time);
+        objected.set_state(state);
+        objected.set_observer_statement_hash(Sha256(signed_objection->body()));
+        RETURN_IF_ERROR(leaves_->Append(objected).status());
+        if (effect == ObjectionEffect::kRecordAndReject) {
+          v1::AuditEvent rejected =
+              ObserverEvent(v1::AUDIT_EVENT_OBSERVER_REJECTED, record.proposal(), relay_time);
+          rejected.set_state(state);
+          RETURN_IF_ERROR(leaves_->Append(rejected).status());
+        }
+        out->value.record = std::move(record);
+        return absl::OkStatus();
+      },
+      [this, out, done = std::move(done)](const absl::Status& s) {
+        audit_size_.store(leaves_->size());
+        if (!s.ok()) {
+          done(s);
+        } else {
+          done(std::move(out->value));
+        }
+      });
+}
+
+void SqliteRelayStore::DecideObservers(
+    absl::Time now, std::function<void(absl::StatusOr<std::vector<v1::ObserverRecord>>)> done) {
+  auto out = std::make_shared<Slot<std::vector<v1::ObserverRecord>>>();
+  committer_->Enqueue(
+      [this, out, now](SqliteDatabase& db) -> absl::Status {
+        ASSIGN_OR_RETURN(std::vector<v1::ObserverRecord> records, ReadObserverRecords(db, ""));
+        ASSIGN_OR_RETURN(SqliteStatement upd,
+                         db.Prepare("UPDATE observer_proposals SET status = ?, "
+                                    "decided_at_ms = ? WHERE id = ?"));
+        for (v1::ObserverRecord& r : records) {
+          if (!DueForAccreditation(r, now)) {
+            continue;
+          }
+          RETURN_IF_ERROR(upd.Bind(1, static_cast<int64_t>(v1::OBSERVER_STATUS_ACCREDITED))
+                              .Bind(2, absl::ToUnixMillis(now))
+                              .Bind(3, r.proposal().id())
+                              .Run());
+          RETURN_IF_ERROR(
+              leaves_->Append(ObserverEvent(v1::AUDIT_EVENT_OBSERVER_ACCREDITED, r.proposal(), now))
+                  .status());
+          r.set_status(v1::OBSERVER_STATUS_ACCREDITED);
+          *r.mutable_decided_at() = ToProto(now);
+          out->value.push_back(std::move(r));
+        }
+        return absl::OkStatus();
+      },
+      [this, out, done = std::move(done)](const absl::Status& s) {
+        audit_size_.store(leaves_->size());
+        if (!s.ok()) {
+          done(s);
+        } else {
+          done(std::move(out->value));
+        }
+      });
+}
+
 absl::StatusOr<std::vector<KeyAnnouncementRecord>> SqliteRelayStore::KeyAnnouncements() {
   std::lock_guard<std::mutex> lock(reader_mu_);
   ASSIGN_OR_RETURN(SqliteStatement st,
@@ -519,6 +741,11 @@ absl::StatusOr<std::vector<KeyAnnouncementRecord>> SqliteRelayStore::KeyAnnounce
     out.push_back(std::move(a));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<v1::ObserverRecord>> SqliteRelayStore::ObserverRecords() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  return ReadObserverRecords(*reader_, "");
 }
 
 absl::StatusOr<std::vector<QueueItem>> SqliteRelayStore::FetchQueue(const std::string& state,

@@ -41,6 +41,15 @@ class SqliteRelayStore final : public RelayStore {
       KeyAnnouncementRecord announcement, DirectoryRecord directory, absl::Time relay_time,
       std::function<void(absl::StatusOr<KeyAnnouncementRecord>)> done) override;
   absl::StatusOr<std::vector<KeyAnnouncementRecord>> KeyAnnouncements() override;
+  void ProposeObserver(v1::ObserverProposal proposal,
+                       std::function<void(absl::StatusOr<v1::ObserverRecord>)> done) override;
+  void ObjectToObserver(std::string proposal_id, std::string state, v1::Signed objection,
+                        absl::Time relay_time,
+                        std::function<void(absl::StatusOr<ObjectionOutcome>)> done) override;
+  void DecideObservers(
+      absl::Time now,
+      std::function<void(absl::StatusOr<std::vector<v1::ObserverRecord>>)> done) override;
+  absl::StatusOr<std::vector<v1::ObserverRecord>> ObserverRecords() override;
   absl::StatusOr<std::vector<QueueItem>> FetchQueue(const std::string& state, uint64_t after_seq,
                                                     int limit) override;
   absl::StatusOr<uint64_t> QueuedCount(const std::string& state) override;

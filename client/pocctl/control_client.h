@@ -26,6 +26,10 @@ class ControlClient {
       const v1::NodeDirectoryRequest& request) = 0;
   virtual absl::StatusOr<v1::NodeAnnounceKeyResponse> AnnounceKey(
       const v1::NodeAnnounceKeyRequest& request) = 0;
+  virtual absl::StatusOr<v1::ListObserversResponse> ListObservers(
+      const v1::ListObserversRequest& request) = 0;
+  virtual absl::StatusOr<v1::ObjectToObserverResponse> ObjectToObserver(
+      const v1::NodeObjectionRequest& request) = 0;
 };
 
 }  // namespace poc::pocctl

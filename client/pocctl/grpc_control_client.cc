@@ -52,6 +52,14 @@ class GrpcControlClient final : public ControlClient {
       const v1::NodeAnnounceKeyRequest& request) override {
     return Call(&v1::NodeControl::Stub::AnnounceKey, request, v1::NodeAnnounceKeyResponse());
   }
+  absl::StatusOr<v1::ListObserversResponse> ListObservers(
+      const v1::ListObserversRequest& request) override {
+    return Call(&v1::NodeControl::Stub::ListObservers, request, v1::ListObserversResponse());
+  }
+  absl::StatusOr<v1::ObjectToObserverResponse> ObjectToObserver(
+      const v1::NodeObjectionRequest& request) override {
+    return Call(&v1::NodeControl::Stub::ObjectToObserver, request, v1::ObjectToObserverResponse());
+  }
 
  private:
   template <typename Request, typename Response>

@@ -14,6 +14,7 @@
 #include "client/pocctl/inbox.h"
 #include "client/pocctl/key_command.h"
 #include "client/pocctl/labels.h"
+#include "client/pocctl/observer_command.h"
 #include "client/pocctl/reply.h"
 #include "client/pocctl/send.h"
 #include "client/pocctl/sent.h"
@@ -42,6 +43,7 @@ constexpr char kFooter[] =
     "  pocctl directory show KEN\n"
     "  pocctl key announce --key /var/lib/poc/next/next.key\n"
     "  pocctl audit verify\n"
+    "  pocctl observer list\n"
     "Run pocctl COMMAND --help for each command's flags.";
 
 constexpr char kGlobalFlags[] =
@@ -107,9 +109,11 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
   CLI::App* audit_cmd = AddAuditCommand(app, &audit);
   KeyOptions key;
   CLI::App* key_cmd = AddKeyCommand(app, &key);
+  ObserverOptions observer;
+  CLI::App* observer_cmd = AddObserverCommand(app, &observer);
   // Subcommand help does not list the parent's flags; name them.
   for (CLI::App* cmd : {send_cmd, inbox_cmd, sent_cmd, show_cmd, ack_cmd, reply_cmd, status_cmd,
-                        directory_cmd, audit_cmd, key_cmd}) {
+                        directory_cmd, audit_cmd, key_cmd, observer_cmd}) {
     cmd->footer(cmd->get_footer() + "\n\n" + kGlobalFlags);
   }
   // Set after the subcommands, which would otherwise inherit it.
@@ -142,6 +146,8 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
     status = RunDirectory(directory, ctx);
   } else if (key_cmd->parsed()) {
     status = RunKey(key, ctx);
+  } else if (observer_cmd->parsed()) {
+    status = RunObserver(observer, ctx);
   } else if (audit_cmd->parsed()) {
     const bool err_is_tty = env.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
     status = RunAudit(audit, ctx, *env.err, err_is_tty);

@@ -5,6 +5,7 @@
 #include "client/pocd/key_file_switch.h"
 #include "common/crypto/key_files.h"
 #include "common/directory/key_rotation.h"
+#include "common/envelope/observer_objection.h"
 #include "common/envelope/signed.h"
 #include "common/rpc/grpc_status.h"
 #include "common/template/validation.h"
@@ -176,6 +177,53 @@ grpc::Status ControlService::GetDirectory(grpc::ServerContext*, const v1::NodeDi
                         "connection; check `pocctl status`");
   }
   *response->mutable_directory() = directory->proto();
+  return grpc::Status::OK;
+}
+
+namespace {
+
+// The relay's refusals are written for operators; a relay that cannot be reached gets advice.
+grpc::Status RelayAnswer(const grpc::Status& s, const std::string& relay, const std::string& what) {
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "cannot reach the relay at " + relay + " (" +
+                                                           s.error_message() + "); " + what +
+                                                           "; check `pocctl status` and try again");
+  }
+  return s;
+}
+
+}  // namespace
+
+grpc::Status ControlService::ListObservers(grpc::ServerContext*, const v1::ListObserversRequest*,
+                                           v1::ListObserversResponse* response) {
+  return RelayAnswer(link_->ListObservers(response), identity_.relay,
+                     "observer proposals are listed live from the relay");
+}
+
+grpc::Status ControlService::ObjectToObserver(grpc::ServerContext*,
+                                              const v1::NodeObjectionRequest* request,
+                                              v1::ObjectToObserverResponse* response) {
+  if (request->proposal_id().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "proposal_id: required; `pocctl observer list` shows the proposals");
+  }
+  v1::ObserverObjection objection;
+  objection.set_proposal_id(request->proposal_id());
+  objection.set_state(identity_.state);
+  objection.set_reason(request->reason());
+  *objection.mutable_objected_at() = ToProto(clock_->Now());
+  const v1::Signed signed_objection =
+      SignStatement(kObserverObjectionDomain, objection.SerializeAsString(), *signing_key_->Get());
+  grpc::Status s = link_->ObjectToObserver(signed_objection, response);
+  if (!s.ok()) {
+    spdlog::warn("objection to observer proposal {} not accepted: {}", request->proposal_id(),
+                 s.error_message());
+    return RelayAnswer(s, identity_.relay, "the objection was not sent");
+  }
+  spdlog::warn("{} objected to observer proposal {} ({}){}", identity_.state,
+               request->proposal_id(), response->record().proposal().slug(),
+               response->duplicate() ? ": it had objected before, nothing changed" : "");
   return grpc::Status::OK;
 }
 

@@ -46,6 +46,11 @@ class ControlService final : public v1::NodeControl::Service {
                             v1::NodeDirectoryResponse* response) override;
   grpc::Status AnnounceKey(grpc::ServerContext* context, const v1::NodeAnnounceKeyRequest* request,
                            v1::NodeAnnounceKeyResponse* response) override;
+  grpc::Status ListObservers(grpc::ServerContext* context, const v1::ListObserversRequest* request,
+                             v1::ListObserversResponse* response) override;
+  grpc::Status ObjectToObserver(grpc::ServerContext* context,
+                                const v1::NodeObjectionRequest* request,
+                                v1::ObjectToObserverResponse* response) override;
 
  private:
   // Validates, signs, stores in the outbox, then tries the relay once. `before_submit` runs

@@ -16,6 +16,7 @@ namespace poc {
 namespace {
 
 constexpr absl::Duration kRpcTimeout = absl::Seconds(10);
+constexpr absl::Duration kObserverCheckInterval = absl::Minutes(1);
 
 bool IsFinalRejection(grpc::StatusCode code) {
   switch (code) {
@@ -61,6 +62,7 @@ RelayLink::RelayLink(Options options, std::shared_ptr<grpc::Channel> channel, No
     : options_(std::move(options)),
       channel_(std::move(channel)),
       stub_(v1::Relay::NewStub(channel_)),
+      observers_(v1::Observers::NewStub(channel_)),
       store_(store),
       directory_(directory),
       signing_key_(signing_key),
@@ -192,13 +194,14 @@ void RelayLink::SessionLoop() {
             status_.connected = true;
             status_.connected_since = clock_->Now();
             status_.last_error.clear();
+            observers_due_ = true;
           }
           spdlog::info("connected to the relay; {} item(s) waiting", frame.welcome().queued());
           backoff = absl::Milliseconds(200);
           if (frame.welcome().directory_version() != directory_->version()) {
             (void)RefreshDirectory();
           }
-          KickOutbox();
+          KickOutbox();  // the outbox thread also looks for observer proposals
           break;
         }
         case v1::RelayFrame::kDirectoryChanged:
@@ -381,6 +384,49 @@ v1::SendResponse RelayLink::Submit(const std::string& id, const v1::Envelope& en
   return out;
 }
 
+grpc::Status RelayLink::ListObservers(v1::ListObserversResponse* response) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, kRpcTimeout);
+  return observers_->ListObservers(&ctx, v1::ListObserversRequest(), response);
+}
+
+grpc::Status RelayLink::ObjectToObserver(const v1::Signed& objection,
+                                         v1::ObjectToObserverResponse* response) {
+  grpc::ClientContext ctx;
+  SetDeadline(&ctx, kRpcTimeout);
+  v1::ObjectToObserverRequest request;
+  *request.mutable_objection() = objection;
+  return observers_->ObjectToObserver(&ctx, request, response);
+}
+
+void RelayLink::CheckObserverProposals() {
+  v1::ListObserversResponse list;
+  if (grpc::Status s = ListObservers(&list); !s.ok()) {
+    spdlog::debug("cannot list observer proposals: {}", s.error_message());
+    return;
+  }
+  observers_checked_ = clock_->Now();
+  for (const v1::ObserverRecord& r : list.records()) {
+    const v1::ObserverProposal& p = r.proposal();
+    if (r.status() != v1::OBSERVER_STATUS_PENDING) {
+      continue;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!proposals_seen_.insert(p.id()).second) {
+        continue;
+      }
+    }
+    const std::string ends = FormatUtc(FromProto(p.silence_ends_at()));
+    spdlog::warn(
+        "observer accreditation proposed by the Secretariat: {} ({}, {}), purpose: {}; it takes "
+        "effect at {} unless a State objects; to object, run `pocctl observer object {} --reason "
+        "...` before {}",
+        p.slug(), p.organization(), v1::ObserverKind_Name(p.kind()), p.purpose(), ends, p.id(),
+        ends);
+  }
+}
+
 void RelayLink::OutboxLoop() {
   while (true) {
     {
@@ -390,6 +436,19 @@ void RelayLink::OutboxLoop() {
         return;
       }
       outbox_kicked_ = false;
+    }
+    // Proposals reach every State this way: asked for on each new session (which kicks this
+    // loop) and every minute while connected, so a node that was offline learns of them when
+    // it is back. The relay keeps them durably until decided.
+    bool observers_due = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      observers_due = status_.connected && (observers_due_ || clock_->Now() - observers_checked_ >=
+                                                                  kObserverCheckInterval);
+      observers_due_ = false;
+    }
+    if (observers_due) {
+      CheckObserverProposals();
     }
     auto queued = store_->QueuedOutbox();
     if (!queued.ok()) {

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "common/crypto/ed25519.h"
 #include "common/util/clock.h"
 #include "poc/v1/node_control.pb.h"
+#include "poc/v1/observers.grpc.pb.h"
 #include "poc/v1/relay.grpc.pb.h"
 
 namespace poc {
@@ -64,6 +66,14 @@ class RelayLink {
   absl::StatusOr<v1::AnnounceKeyResponse> AnnounceKey(const v1::Signed& announcement,
                                                       absl::Duration timeout);
   LinkStatus status() const;
+  // The relay's observer accreditations, and a State's signed objection to one (the relay's
+  // status passes through; UNAVAILABLE when it cannot be reached).
+  grpc::Status ListObservers(v1::ListObserversResponse* response);
+  grpc::Status ObjectToObserver(const v1::Signed& objection,
+                                v1::ObjectToObserverResponse* response);
+  // Asks the relay for observer proposals and logs a warning, once per run, for each one still
+  // in its silence period: this State may object until it ends.
+  void CheckObserverProposals();
 
  private:
   void SessionLoop();
@@ -77,6 +87,7 @@ class RelayLink {
   const Options options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Relay::Stub> stub_;
+  std::unique_ptr<v1::Observers::Stub> observers_;
   NodeStore* const store_;
   DirectoryCache* const directory_;
   const SigningKeyHolder* const signing_key_;
@@ -85,10 +96,13 @@ class RelayLink {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;                           // guarded by mu_
-  bool outbox_kicked_ = false;                      // guarded by mu_
-  grpc::ClientContext* session_context_ = nullptr;  // guarded by mu_; the open stream's
-  LinkStatus status_;                               // guarded by mu_
+  bool stopping_ = false;                                // guarded by mu_
+  bool outbox_kicked_ = false;                           // guarded by mu_
+  grpc::ClientContext* session_context_ = nullptr;       // guarded by mu_; the open stream's
+  LinkStatus status_;                                    // guarded by mu_
+  std::set<std::string> proposals_seen_;                 // guarded by mu_; warned about this run
+  bool observers_due_ = true;                            // guarded by mu_; set by each new session
+  absl::Time observers_checked_ = absl::InfinitePast();  // outbox thread only
   std::thread session_thread_;
   std::thread outbox_thread_;
 };

@@ -17,7 +17,7 @@ grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl:
 
 absl::Status AuditService::Authorized(grpc::CallbackServerContext* context, Rpc rpc) const {
   return Authorize(context->auth_context(), rpc, revocations_->Get().get(),
-                   &directory_->Get()->view)
+                   &directory_->Get()->view, observers_)
       .status();
 }
 
@@ -131,8 +131,9 @@ grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerConte
                                                        v1::AddCosignatureResponse* /*response*/) {
   auto run = [&]() -> absl::Status {
     const auto directory = directory_->Get();
-    ASSIGN_OR_RETURN(PeerIdentity peer, Authorize(context->auth_context(), Rpc::kAddCosignature,
-                                                  revocations_->Get().get(), &directory->view));
+    ASSIGN_OR_RETURN(PeerIdentity peer,
+                     Authorize(context->auth_context(), Rpc::kAddCosignature,
+                               revocations_->Get().get(), &directory->view, observers_));
     std::vector<Ed25519PublicKey> active;
     if (const v1::StateEntry* entry = directory->view.FindState(peer.name)) {
       for (const v1::SigningKey& k : entry->keys()) {

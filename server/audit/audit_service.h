@@ -11,16 +11,21 @@
 namespace poc {
 
 // Thread-safe. Who may call what is server/access_policy.h's table: any authenticated caller
-// with an unrevoked certificate may read the log (it holds hashes and metadata, never message
-// bodies). Calls are quick reads of the store, made
-// inline; AddCosignature (States only) waits for one durable write, as SaveCheckpoint does.
+// with an unrevoked certificate (observers: accredited ones) may read the log (it holds hashes and
+// metadata, never message bodies). Calls are quick reads of the store, made inline; AddCosignature
+// (States only) waits for one durable write, as SaveCheckpoint does.
 class AuditService final : public v1::Audit::CallbackService {
  public:
   // `directory` gives the States' keys to verify witness cosignatures with; `revocations` the
   // CRL in force.
+  // `observers` admits only accredited observers.
   AuditService(AuditLog* log, RelayStore* store, const DirectoryHolder* directory,
-               const RevocationHolder* revocations)
-      : log_(log), store_(store), directory_(directory), revocations_(revocations) {}
+               const RevocationHolder* revocations, const ObserverGate* observers)
+      : log_(log),
+        store_(store),
+        directory_(directory),
+        revocations_(revocations),
+        observers_(observers) {}
 
   grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
                                           const v1::GetCheckpointRequest* request,
@@ -47,6 +52,7 @@ class AuditService final : public v1::Audit::CallbackService {
   RelayStore* const store_;
   const DirectoryHolder* const directory_;
   const RevocationHolder* const revocations_;
+  const ObserverGate* const observers_;
 };
 
 }  // namespace poc

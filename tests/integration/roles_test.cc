@@ -1,10 +1,12 @@
 // Every relay RPC enforces the roles table (server/access_policy.h) over real mutual TLS: each
 // role that may not call an RPC gets PERMISSION_DENIED naming the RPC, and each role that may
-// is let through.
+// is let through. The observer here is accredited (an unaccredited one is refused everything but
+// ListObservers: observers_test.cc).
 #include <gtest/gtest.h>
 
 #include "poc/v1/audit_service.grpc.pb.h"
 #include "poc/v1/directory.pb.h"
+#include "poc/v1/observers.grpc.pb.h"
 #include "server/access_policy.h"
 #include "tests/integration/test_network.h"
 
@@ -15,6 +17,7 @@ namespace {
 grpc::Status Call(Rpc rpc, const std::shared_ptr<grpc::Channel>& channel) {
   auto relay = v1::Relay::NewStub(channel);
   auto audit = v1::Audit::NewStub(channel);
+  auto observers = v1::Observers::NewStub(channel);
   grpc::ClientContext ctx;
   SetTestDeadline(&ctx);
   switch (rpc) {
@@ -70,6 +73,18 @@ grpc::Status Call(Rpc rpc, const std::shared_ptr<grpc::Channel>& channel) {
       v1::AddCosignatureResponse response;
       return audit->AddCosignature(&ctx, v1::AddCosignatureRequest(), &response);
     }
+    case Rpc::kProposeObserver: {
+      v1::ProposeObserverResponse response;  // an empty request: INVALID_ARGUMENT if let in
+      return observers->ProposeObserver(&ctx, v1::ProposeObserverRequest(), &response);
+    }
+    case Rpc::kObjectToObserver: {
+      v1::ObjectToObserverResponse response;  // unsigned: UNAUTHENTICATED if let in
+      return observers->ObjectToObserver(&ctx, v1::ObjectToObserverRequest(), &response);
+    }
+    case Rpc::kListObservers: {
+      v1::ListObserversResponse response;
+      return observers->ListObservers(&ctx, v1::ListObserversRequest(), &response);
+    }
   }
   return grpc::Status(grpc::StatusCode::INTERNAL, "no call for this RPC in the test");
 }
@@ -82,7 +97,29 @@ class RolesTest : public ::testing::Test {
     net_->Pki({"admin-cert", "--dir", pki, "--out", net_->dir() + "/admin"});
     net_->Pki(
         {"observer-cert", "--dir", pki, "--slug", "cyber-ngo", "--out", net_->dir() + "/observer"});
-    net_->StartRelay();
+    net_->StartRelay({"--observer-silence-period", "1s"});
+    AccreditObserver("cyber-ngo");
+  }
+
+  // The silence procedure with no objection: propose as the Secretariat, wait until logged.
+  void AccreditObserver(const std::string& slug) {
+    auto admin = v1::Observers::NewStub(net_->RelayChannel(net_->dir() + "/admin", "admin"));
+    grpc::ClientContext ctx;
+    SetTestDeadline(&ctx);
+    v1::ProposeObserverRequest request;
+    request.set_slug(slug);
+    request.set_organization("Cyber NGO");
+    request.set_kind(v1::OBSERVER_KIND_NGO);
+    request.set_purpose("roles test");
+    v1::ProposeObserverResponse proposed;
+    ASSERT_TRUE(admin->ProposeObserver(&ctx, request, &proposed).ok());
+    ASSERT_TRUE(WaitFor([&] {
+      grpc::ClientContext list_ctx;
+      SetTestDeadline(&list_ctx);
+      v1::ListObserversResponse list;
+      return admin->ListObservers(&list_ctx, v1::ListObserversRequest(), &list).ok() &&
+             list.records_size() == 1 && list.records(0).status() == v1::OBSERVER_STATUS_ACCREDITED;
+    })) << net_->relay().Log();
   }
 
   std::unique_ptr<TestNetwork> net_;
@@ -121,9 +158,9 @@ TEST_F(RolesTest, EveryRpcLetsThroughExactlyTheRolesItsRuleNames) {
       }
     }
   }
-  // Submit, Session, AnnounceKey and AddCosignature deny two roles each; GetDirectory denies
-  // observers.
-  EXPECT_EQ(denials, 9);
+  // Submit, Session, AnnounceKey, AddCosignature, ProposeObserver and ObjectToObserver deny two
+  // roles each; GetDirectory denies observers.
+  EXPECT_EQ(denials, 13);
 }
 
 }  // namespace

@@ -14,9 +14,10 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(AccessPolicyTest, EveryRpcHasExactlyOneRule) {
-  for (Rpc rpc : {Rpc::kSubmit, Rpc::kSession, Rpc::kGetDirectory, Rpc::kGetCheckpoint,
-                  Rpc::kGetInclusionProof, Rpc::kGetConsistencyProof, Rpc::kGetEntries,
-                  Rpc::kAddCosignature}) {
+  for (Rpc rpc :
+       {Rpc::kSubmit, Rpc::kSession, Rpc::kGetDirectory, Rpc::kGetCheckpoint,
+        Rpc::kGetInclusionProof, Rpc::kGetConsistencyProof, Rpc::kGetEntries, Rpc::kAddCosignature,
+        Rpc::kProposeObserver, Rpc::kObjectToObserver, Rpc::kListObservers}) {
     int rules = 0;
     for (const AccessRule& rule : AccessRules()) rules += rule.rpc == rpc ? 1 : 0;
     EXPECT_EQ(rules, 1) << RuleFor(rpc).name;
@@ -24,7 +25,8 @@ TEST(AccessPolicyTest, EveryRpcHasExactlyOneRule) {
 }
 
 TEST(AccessPolicyTest, ObserversNeverReachStateTrafficOrTheDirectory) {
-  for (Rpc rpc : {Rpc::kSubmit, Rpc::kSession, Rpc::kGetDirectory, Rpc::kAddCosignature}) {
+  for (Rpc rpc : {Rpc::kSubmit, Rpc::kSession, Rpc::kGetDirectory, Rpc::kAddCosignature,
+                  Rpc::kProposeObserver, Rpc::kObjectToObserver}) {
     EXPECT_FALSE(RuleFor(rpc).observer) << RuleFor(rpc).name;
   }
 }
@@ -43,8 +45,15 @@ TEST(AccessPolicyTest, TheReadmeRolesTableMatchesTheRules) {
   }
 }
 
+TEST(AccessPolicyTest, OnlyTheSecretariatProposesAndOnlyStatesObject) {
+  EXPECT_TRUE(RuleFor(Rpc::kProposeObserver).secretariat);
+  EXPECT_FALSE(RuleFor(Rpc::kProposeObserver).state);
+  EXPECT_TRUE(RuleFor(Rpc::kObjectToObserver).state);
+  EXPECT_FALSE(RuleFor(Rpc::kObjectToObserver).secretariat);
+}
+
 TEST(AccessPolicyTest, AMissingCertificateIsUnauthenticated) {
-  EXPECT_EQ(Authorize(nullptr, Rpc::kGetEntries, nullptr, nullptr).status().code(),
+  EXPECT_EQ(Authorize(nullptr, Rpc::kGetEntries, nullptr, nullptr, nullptr).status().code(),
             absl::StatusCode::kUnauthenticated);
 }
 

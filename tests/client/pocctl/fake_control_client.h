@@ -29,6 +29,9 @@ struct FakePocd {
   v1::NodeDirectoryResponse directory_response;
   std::vector<v1::NodeAnnounceKeyRequest> announces;
   v1::NodeAnnounceKeyResponse announce_response;
+  std::vector<v1::NodeObjectionRequest> objections;
+  v1::ListObserversResponse observers_response;
+  v1::ObjectToObserverResponse objection_response;
   absl::Status fail_with = absl::OkStatus();  // when not OK, every RPC returns it
 
   Connector connector() {
@@ -84,6 +87,17 @@ struct FakePocd {
       pocd_->announces.push_back(r);
       if (!pocd_->fail_with.ok()) return pocd_->fail_with;
       return pocd_->announce_response;
+    }
+    absl::StatusOr<v1::ListObserversResponse> ListObservers(
+        const v1::ListObserversRequest&) override {
+      if (!pocd_->fail_with.ok()) return pocd_->fail_with;
+      return pocd_->observers_response;
+    }
+    absl::StatusOr<v1::ObjectToObserverResponse> ObjectToObserver(
+        const v1::NodeObjectionRequest& r) override {
+      pocd_->objections.push_back(r);
+      if (!pocd_->fail_with.ok()) return pocd_->fail_with;
+      return pocd_->objection_response;
     }
 
    private:

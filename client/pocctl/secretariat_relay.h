@@ -1,0 +1,49 @@
+// The Secretariat's own line to the relay, for the procedures that are the Secretariat's
+// (pocctl observer propose, list). The Secretariat runs no pocd: pocctl talks to the relay's
+// Observers service directly, with the Secretariat's admin certificate (urn:poc:secretariat),
+// named in a small TOML file:
+//
+//   relay = "relay.example.org:7443"
+//   relay_name = "relay.example.org"   # optional: the name in the relay's certificate
+//   [tls]
+//   ca = "ca.crt"
+//   cert = "admin.crt"                 # poc-pki admin-cert
+//   key = "admin.key"                  # mode 0600
+//
+// Relative paths are relative to the file's folder (deploy/secretariat.toml.sample).
+#ifndef POC_CLIENT_POCCTL_SECRETARIAT_RELAY_H_
+#define POC_CLIENT_POCCTL_SECRETARIAT_RELAY_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "poc/v1/observers.grpc.pb.h"
+
+namespace poc::pocctl {
+
+class SecretariatRelay {
+ public:
+  // Reads `config_path` and opens a mutual-TLS channel; errors name the file and the key.
+  // Every RPC gets `timeout`.
+  static absl::StatusOr<std::unique_ptr<SecretariatRelay>> Open(const std::string& config_path,
+                                                                absl::Duration timeout);
+
+  absl::StatusOr<v1::ListObserversResponse> List();
+  absl::StatusOr<v1::ObserverRecord> Propose(const v1::ProposeObserverRequest& request);
+
+ private:
+  SecretariatRelay(std::string address, std::unique_ptr<v1::Observers::Stub> stub,
+                   absl::Duration timeout)
+      : address_(std::move(address)), stub_(std::move(stub)), timeout_(timeout) {}
+  absl::Status Failed(const grpc::Status& s) const;
+
+  const std::string address_;
+  const std::unique_ptr<v1::Observers::Stub> stub_;
+  const absl::Duration timeout_;
+};
+
+}  // namespace poc::pocctl
+
+#endif  // POC_CLIENT_POCCTL_SECRETARIAT_RELAY_H_
