@@ -57,7 +57,7 @@ OUTCOMES=()
 record() { STEPS+=("$1"); OUTCOMES+=("$2"); if [ "$2" = ok ]; then echo "${GREEN}✓ $1${OFF}"; else echo "${RED}✗ $1${OFF}"; fi; echo; }
 
 echo "${BOLD}Starting a relay and four State nodes (FRA, DEU, KEN, BRA) in $DIR${OFF}"
-"$NET" up --states FRA,DEU,KEN,BRA --dir "$DIR" | sed -n '1,6p'
+"$NET" up --states FRA,DEU,KEN,BRA --dir "$DIR" --silence-period 8s | sed -n '1,6p'
 for s in FRA DEU KEN BRA; do
   wait_until '"connected": *true' ctl "$s" status --json || { echo "node $s did not connect" >&2; exit 1; }
 done
@@ -149,6 +149,34 @@ if wait_until '"delivered_to": *2' ctl KEN show "$G" --json \
   ok=ok
 fi
 record "Group message KEN → group:WEOG delivered to FRA and DEU only, original address shown" "$ok"
+
+echo "${BOLD}7. Brazil rotates its signing key; France verifies its next message with the new key${OFF}"
+ok=failed
+"$BUILD_DIR/certs/poc-pki" signing-key --out "$DIR/nodes/BRA/next" --name next --state BRA >/dev/null
+say_ctl BRA key announce --key "$DIR/nodes/BRA/next/next.key"
+NEW_KEY=$(ctl BRA status --json | json_str signing_key_id)
+out=$(ctl BRA send --to FRA --type notification --subject "Signed with our new key" --json)
+R=$(echo "$out" | json_str message_id)
+if [ -n "$NEW_KEY" ] && wait_until "$R" ctl FRA inbox --json \
+   && ctl FRA show "$R" | grep -q "Signed with key: *$NEW_KEY"; then
+  say_ctl FRA show "$R"
+  ok=ok
+fi
+record "Key rotation: BRA announced its next key; FRA accepted a message signed with it" "$ok"
+
+echo "${BOLD}8. The Secretariat proposes an observer; no State objects within the silence period (8 s here)${OFF}"
+ok=failed
+SECRETARIAT="$DIR/secretariat/secretariat.toml"
+echo "${DIM}[Secretariat]\$ pocctl observer propose --slug demo-observer --org \"Cyber Peace Lab\" --kind ngo …${OFF}"
+"$POCCTL" observer propose --secretariat "$SECRETARIAT" --slug demo-observer \
+  --org "Cyber Peace Lab" --kind ngo --purpose "Observe the ping exercises" | sed 's/^/    /'
+say_ctl KEN observer list
+if wait_until ACCREDITED "$POCCTL" observer list --secretariat "$SECRETARIAT" --json; then
+  echo "${DIM}[Secretariat]\$ pocctl observer list${OFF}"
+  "$POCCTL" observer list --secretariat "$SECRETARIAT" | sed 's/^/    /'
+  ok=ok
+fi
+record "Observer accreditation: proposed, silence from every State, accredited" "$ok"
 
 echo "${BOLD}Summary${OFF}"
 failed=0
