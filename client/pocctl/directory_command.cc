@@ -9,6 +9,7 @@
 #include "client/pocctl/field_list.h"
 #include "client/pocctl/output.h"
 #include "client/pocctl/table.h"
+#include "common/directory/directory_view.h"
 #include "common/status_macros.h"
 
 namespace poc::pocctl {
@@ -20,21 +21,6 @@ std::string LevelWord(v1::ContactLevel level) {
       return "technical";
     case v1::CONTACT_LEVEL_DIPLOMATIC:
       return "diplomatic";
-    default:
-      return "unspecified";
-  }
-}
-
-std::string KeyStatusWord(v1::KeyStatus status) {
-  switch (status) {
-    case v1::KEY_STATUS_ACTIVE:
-      return "active";
-    case v1::KEY_STATUS_NEXT:
-      return "next";
-    case v1::KEY_STATUS_RETIRED:
-      return "retired";
-    case v1::KEY_STATUS_REVOKED:
-      return "revoked";
     default:
       return "unspecified";
   }
@@ -158,7 +144,7 @@ absl::StatusOr<std::string> FormatState(const v1::Directory& directory, const st
 
   Table keys({"KEY ID", "STATUS", "VALID", "REVOKED AT"});
   for (const v1::SigningKey& k : state->keys()) {
-    keys.AddRow({k.key_id(), KeyStatusWord(k.status()), Validity(k),
+    keys.AddRow({k.key_id(), KeyStatusName(k.status()), Validity(k),
                  k.has_revoked_at() ? FormatDetailTime(k.revoked_at()) : ""});
   }
   absl::StrAppend(&out, "\n", keys.Render());

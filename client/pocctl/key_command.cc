@@ -8,25 +8,11 @@
 #include "client/pocctl/field_list.h"
 #include "client/pocctl/output.h"
 #include "client/pocctl/table.h"
+#include "common/directory/directory_view.h"
 #include "common/status_macros.h"
 
 namespace poc::pocctl {
 namespace {
-
-std::string StatusWord(v1::KeyStatus status) {
-  switch (status) {
-    case v1::KEY_STATUS_ACTIVE:
-      return "active";
-    case v1::KEY_STATUS_NEXT:
-      return "next";
-    case v1::KEY_STATUS_RETIRED:
-      return "retired";
-    case v1::KEY_STATUS_REVOKED:
-      return "revoked";
-    default:
-      return "unspecified";
-  }
-}
 
 std::string TimeOrDash(const google::protobuf::Timestamp& ts, bool set) {
   return set ? FormatDetailTime(ts) : "-";
@@ -78,7 +64,7 @@ std::string FormatKeyList(const v1::Directory& directory, const std::string& sta
   }
   Table table({"KEY ID", "STATUS", "VALID FROM", "VALID UNTIL", "THIS NODE"});
   for (const v1::SigningKey& k : entry->keys()) {
-    table.AddRow({k.key_id(), StatusWord(k.status()),
+    table.AddRow({k.key_id(), KeyStatusName(k.status()),
                   TimeOrDash(k.valid_from(), k.has_valid_from()),
                   TimeOrDash(k.valid_until(), k.has_valid_until()),
                   k.key_id() == signing_key_id ? "signs" : ""});

@@ -10,6 +10,21 @@
 #include "common/util/time_format.h"
 
 namespace poc {
+
+const char* KeyStatusName(v1::KeyStatus status) {
+  switch (status) {
+    case v1::KEY_STATUS_ACTIVE:
+      return "active";
+    case v1::KEY_STATUS_NEXT:
+      return "next";
+    case v1::KEY_STATUS_RETIRED:
+      return "retired";
+    case v1::KEY_STATUS_REVOKED:
+      return "revoked";
+    default:
+      return "unspecified";
+  }
+}
 namespace {
 
 absl::Status Invalid(const std::string& field, const std::string& what) {

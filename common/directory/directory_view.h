@@ -14,6 +14,10 @@
 
 namespace poc {
 
+// The directory file's word for a key status: "active", "next", "retired", "revoked" (and
+// "unspecified").
+const char* KeyStatusName(v1::KeyStatus status);
+
 struct KeyEntry {
   std::string state;  // the owning State
   v1::KeyStatus status;

@@ -29,21 +29,6 @@ bool ListsKey(const v1::Directory& directory, const std::string& key_id) {
   return false;
 }
 
-std::string StatusWord(v1::KeyStatus status) {
-  switch (status) {
-    case v1::KEY_STATUS_ACTIVE:
-      return "active";
-    case v1::KEY_STATUS_NEXT:
-      return "next";
-    case v1::KEY_STATUS_RETIRED:
-      return "retired";
-    case v1::KEY_STATUS_REVOKED:
-      return "revoked";
-    default:
-      return "of unspecified status";
-  }
-}
-
 }  // namespace
 
 v1::Signed MakeKeyAnnouncement(const std::string& state, const Ed25519PrivateKey& current,
@@ -83,7 +68,7 @@ absl::StatusOr<v1::KeyAnnouncement> VerifyKeyAnnouncement(const v1::Signed& anno
   if (signer->status != v1::KEY_STATUS_ACTIVE) {
     return absl::UnauthenticatedError(
         "the key announcement is signed by key " + announcement.key_id() + " of " + caller_state +
-        ", which is " + StatusWord(signer->status) +
+        ", which is " + KeyStatusName(signer->status) +
         "; only the State's current active key may announce the next");
   }
   if (absl::Status usable = signer->CheckUsableAt(now); !usable.ok()) {
@@ -126,7 +111,7 @@ absl::StatusOr<v1::KeyAnnouncement> VerifyKeyAnnouncement(const v1::Signed& anno
   }
   if (const KeyEntry* existing = directory.FindKey(a.key_id())) {
     return absl::AlreadyExistsError("key " + a.key_id() + " is already in the directory (a " +
-                                    StatusWord(existing->status) + " key of " + existing->state +
+                                    KeyStatusName(existing->status) + " key of " + existing->state +
                                     "); make a new key with `poc-pki signing-key` and announce it");
   }
   return a;
