@@ -150,17 +150,4 @@ absl::Status AdmitObserver(const std::string& slug, const v1::ObserverRecord* la
                                      "; access starts then if no State objects");
 }
 
-const char* ObserverStatusLabel(v1::ObserverStatus status) {
-  switch (status) {
-    case v1::OBSERVER_STATUS_PENDING:
-      return "pending";
-    case v1::OBSERVER_STATUS_ACCREDITED:
-      return "accredited";
-    case v1::OBSERVER_STATUS_REJECTED:
-      return "rejected";
-    default:
-      return "unknown";
-  }
-}
-
 }  // namespace poc

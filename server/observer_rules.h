@@ -66,9 +66,6 @@ const v1::ObserverRecord* LatestForSlug(const std::vector<v1::ObserverRecord>& r
 absl::Status AdmitObserver(const std::string& slug, const v1::ObserverRecord* latest,
                            absl::Time now);
 
-// "pending", "accredited", "rejected".
-const char* ObserverStatusLabel(v1::ObserverStatus status);
-
 }  // namespace poc
 
 #endif  // POC_SERVER_OBSERVER_RULES_H_

@@ -4,6 +4,7 @@
 
 #include "common/envelope/observer_objection.h"
 #include "common/envelope/signed.h"
+#include "common/observers/observer_words.h"
 #include "common/rpc/grpc_status.h"
 #include "common/util/time_format.h"
 #include "common/util/uuid_v7.h"
@@ -134,7 +135,7 @@ grpc::ServerUnaryReactor* ObserverService::ObjectToObserver(
                        p.id(), p.slug());
         } else {
           spdlog::warn("{} objected to proposal {} (observer {}): the accreditation is {}", state,
-                       p.id(), p.slug(), ObserverStatusLabel(out->record.status()));
+                       p.id(), p.slug(), ObserverStatusWord(out->record.status()));
         }
         *response->mutable_record() = std::move(out->record);
         response->set_duplicate(out->duplicate);

@@ -159,12 +159,21 @@ v1::AuditEvent ObserverEvent(v1::AuditEventType type, const v1::ObserverProposal
 }
 
 // Keeps a result value alive from the op (writer thread, inside the transaction) to `done`.
-template <typename T>
-struct Slot {
-  T value{};
-};
 
 }  // namespace
+
+template <typename T>
+std::function<void(const absl::Status&)> SqliteRelayStore::Answer(
+    std::shared_ptr<T> out, std::function<void(absl::StatusOr<T>)> done) {
+  return [this, out = std::move(out), done = std::move(done)](const absl::Status& s) {
+    audit_size_.store(leaves_->size());
+    if (s.ok()) {
+      done(std::move(*out));
+    } else {
+      done(s);
+    }
+  };
+}
 
 absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(const std::string& path,
                                                                          int max_batch) {
@@ -204,7 +213,7 @@ void SqliteRelayStore::Shutdown() {
 
 void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
                               std::function<void(absl::StatusOr<SubmitOutcome>)> done) {
-  auto out = std::make_shared<Slot<SubmitOutcome>>();
+  auto out = std::make_shared<SubmitOutcome>();
   auto msg = std::make_shared<NewMessage>(std::move(m));
   committer_->Enqueue(
       [this, out, msg, make_receipt = std::move(make_receipt)](SqliteDatabase& db) -> absl::Status {
@@ -217,8 +226,8 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
             return absl::AlreadyExistsError("message id " + msg->id +
                                             " was already submitted with different content");
           }
-          out->value.receipt = find.ColumnBlob(1);
-          out->value.duplicate = true;
+          out->receipt = find.ColumnBlob(1);
+          out->duplicate = true;
           return absl::OkStatus();
         }
         ASSIGN_OR_RETURN(SqliteStatement enqueue,
@@ -259,7 +268,7 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
         event.set_in_reply_to(msg->in_reply_to);
         // The leaf goes last: once it is appended nothing else in this op can fail.
         const uint64_t index = leaves_->size();
-        out->value.receipt = make_receipt(index);
+        out->receipt = make_receipt(index);
         ASSIGN_OR_RETURN(SqliteStatement ins,
                          db.Prepare("INSERT INTO messages(id, hash, sender, envelope, "
                                     "received_at_ms, audit_index, receipt) VALUES(?,?,?,?,?,?,?)"));
@@ -269,26 +278,19 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
                             .BindBlob(4, msg->envelope)
                             .Bind(5, absl::ToUnixMillis(msg->relay_time))
                             .Bind(6, static_cast<int64_t>(index))
-                            .BindBlob(7, out->value.receipt)
+                            .BindBlob(7, out->receipt)
                             .Run());
         ASSIGN_OR_RETURN(uint64_t appended, leaves_->Append(event));
         (void)appended;
-        out->value.recipients = msg->recipients;
+        out->recipients = msg->recipients;
         return absl::OkStatus();
       },
-      [this, out, done = std::move(done)](const absl::Status& s) {
-        audit_size_.store(leaves_->size());
-        if (!s.ok()) {
-          done(s);
-        } else {
-          done(std::move(out->value));
-        }
-      });
+      Answer(out, std::move(done)));
 }
 
 void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
                                       std::function<void(absl::StatusOr<DeliveryOutcome>)> done) {
-  auto out = std::make_shared<Slot<DeliveryOutcome>>();
+  auto out = std::make_shared<DeliveryOutcome>();
   auto rec = std::make_shared<DeliveryRecord>(std::move(r));
   committer_->Enqueue(
       [this, out, rec](SqliteDatabase& db) -> absl::Status {
@@ -309,22 +311,20 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
         if (!found) {
           return absl::InternalError("queued message " + rec->message_id + " is missing");
         }
-        out->value.sender = sender.ColumnText(0);
+        out->sender = sender.ColumnText(0);
         v1::AuditEvent event;
         event.set_type(v1::AUDIT_EVENT_DELIVERED);
         *event.mutable_relay_time() = ToProto(rec->relay_time);
         event.set_message_id(rec->message_id);
         event.set_message_hash(sender.ColumnBlob(1));
-        event.set_sender(out->value.sender);
+        event.set_sender(out->sender);
         event.set_state(rec->state);
         event.set_receipt_hash(rec->receipt_hash);
         ASSIGN_OR_RETURN(SqliteStatement notice,
                          db.Prepare("INSERT INTO queue(state, kind, message_id, payload) "
                                     "VALUES(?, 2, ?, ?)"));
-        RETURN_IF_ERROR(notice.Bind(1, out->value.sender)
-                            .Bind(2, rec->message_id)
-                            .BindBlob(3, rec->receipt)
-                            .Run());
+        RETURN_IF_ERROR(
+            notice.Bind(1, out->sender).Bind(2, rec->message_id).BindBlob(3, rec->receipt).Run());
         ASSIGN_OR_RETURN(SqliteStatement upd,
                          db.Prepare("UPDATE deliveries SET delivered_at_ms = ?, receipt = ?, "
                                     "audit_index = ? WHERE message_id = ? AND state = ?"));
@@ -338,14 +338,7 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
         (void)index;
         return absl::OkStatus();
       },
-      [this, out, done = std::move(done)](const absl::Status& s) {
-        audit_size_.store(leaves_->size());
-        if (!s.ok()) {
-          done(s);
-        } else {
-          done(std::move(out->value));
-        }
-      });
+      Answer(out, std::move(done)));
 }
 
 void SqliteRelayStore::RecordRefusal(std::string state, uint64_t seq, std::string reason,
@@ -473,7 +466,7 @@ v1::AuditEvent DirectoryLoadedEvent(const DirectoryRecord& d, absl::Time relay_t
 
 void SqliteRelayStore::RecordDirectory(DirectoryRecord directory, absl::Time relay_time,
                                        std::function<void(absl::StatusOr<bool>)> done) {
-  auto appended = std::make_shared<Slot<bool>>();
+  auto appended = std::make_shared<bool>();
   committer_->Enqueue(
       [this, directory = std::move(directory), relay_time,
        appended](SqliteDatabase& db) -> absl::Status {
@@ -483,17 +476,10 @@ void SqliteRelayStore::RecordDirectory(DirectoryRecord directory, absl::Time rel
         }
         // The leaf goes last: once it is appended nothing else in this op can fail.
         RETURN_IF_ERROR(leaves_->Append(DirectoryLoadedEvent(directory, relay_time)).status());
-        appended->value = true;
+        *appended = true;
         return absl::OkStatus();
       },
-      [this, appended, done = std::move(done)](const absl::Status& s) {
-        audit_size_.store(leaves_->size());
-        if (s.ok()) {
-          done(appended->value);
-        } else {
-          done(s);
-        }
-      });
+      Answer(appended, std::move(done)));
 }
 
 absl::StatusOr<std::optional<DirectoryRecord>> SqliteRelayStore::LastDirectory() {
@@ -522,12 +508,11 @@ absl::StatusOr<std::optional<DirectoryRecord>> SqliteRelayStore::LastDirectory()
 void SqliteRelayStore::RecordKeyAnnouncement(
     KeyAnnouncementRecord announcement, DirectoryRecord directory, absl::Time relay_time,
     std::function<void(absl::StatusOr<KeyAnnouncementRecord>)> done) {
-  auto out = std::make_shared<Slot<KeyAnnouncementRecord>>();
-  out->value = std::move(announcement);
+  auto out = std::make_shared<KeyAnnouncementRecord>(std::move(announcement));
   committer_->Enqueue(
       [this, out, directory = std::move(directory),
        relay_time](SqliteDatabase& db) -> absl::Status {
-        KeyAnnouncementRecord& a = out->value;
+        KeyAnnouncementRecord& a = *out;
         ASSIGN_OR_RETURN(SqliteStatement find,
                          db.Prepare("SELECT state FROM key_announcements WHERE key_id = ?"));
         find.Bind(1, a.key_id);
@@ -565,19 +550,12 @@ void SqliteRelayStore::RecordKeyAnnouncement(
         }
         return absl::OkStatus();
       },
-      [this, out, done = std::move(done)](const absl::Status& s) {
-        audit_size_.store(leaves_->size());
-        if (s.ok()) {
-          done(std::move(out->value));
-        } else {
-          done(s);
-        }
-      });
+      Answer(out, std::move(done)));
 }
 
 void SqliteRelayStore::ProposeObserver(
     v1::ObserverProposal p, std::function<void(absl::StatusOr<v1::ObserverRecord>)> done) {
-  auto out = std::make_shared<Slot<v1::ObserverRecord>>();
+  auto out = std::make_shared<v1::ObserverRecord>();
   auto proposal = std::make_shared<v1::ObserverProposal>(std::move(p));
   committer_->Enqueue(
       [this, out, proposal](SqliteDatabase& db) -> absl::Status {
@@ -601,25 +579,18 @@ void SqliteRelayStore::ProposeObserver(
         event.set_observer_statement_hash(Sha256(bytes));
         // The leaf goes last: once it is appended nothing else in this op can fail.
         RETURN_IF_ERROR(leaves_->Append(event).status());
-        *out->value.mutable_proposal() = *proposal;
-        out->value.set_status(v1::OBSERVER_STATUS_PENDING);
-        out->value.set_audit_index(index);
+        *out->mutable_proposal() = *proposal;
+        out->set_status(v1::OBSERVER_STATUS_PENDING);
+        out->set_audit_index(index);
         return absl::OkStatus();
       },
-      [this, out, done = std::move(done)](const absl::Status& s) {
-        audit_size_.store(leaves_->size());
-        if (!s.ok()) {
-          done(s);
-        } else {
-          done(std::move(out->value));
-        }
-      });
+      Answer(out, std::move(done)));
 }
 
 void SqliteRelayStore::ObjectToObserver(
     std::string proposal_id, std::string state, v1::Signed objection, absl::Time relay_time,
     std::function<void(absl::StatusOr<ObjectionOutcome>)> done) {
-  auto out = std::make_shared<Slot<ObjectionOutcome>>();
+  auto out = std::make_shared<ObjectionOutcome>();
   auto signed_objection = std::make_shared<v1::Signed>(std::move(objection));
   committer_->Enqueue(
       [this, out, proposal_id, state, signed_objection,
@@ -633,8 +604,8 @@ void SqliteRelayStore::ObjectToObserver(
         v1::ObserverRecord& record = found.front();
         ASSIGN_OR_RETURN(ObjectionEffect effect, JudgeObjection(record, state, relay_time));
         if (effect == ObjectionEffect::kDuplicate) {
-          out->value.duplicate = true;
-          out->value.record = std::move(record);
+          out->duplicate = true;
+          out->record = std::move(record);
           return absl::OkStatus();
         }
         ASSIGN_OR_RETURN(SqliteStatement ins,
@@ -671,22 +642,15 @@ void SqliteRelayStore::ObjectToObserver(
           rejected.set_state(state);
           RETURN_IF_ERROR(leaves_->Append(rejected).status());
         }
-        out->value.record = std::move(record);
+        out->record = std::move(record);
         return absl::OkStatus();
       },
-      [this, out, done = std::move(done)](const absl::Status& s) {
-        audit_size_.store(leaves_->size());
-        if (!s.ok()) {
-          done(s);
-        } else {
-          done(std::move(out->value));
-        }
-      });
+      Answer(out, std::move(done)));
 }
 
 void SqliteRelayStore::DecideObservers(
     absl::Time now, std::function<void(absl::StatusOr<std::vector<v1::ObserverRecord>>)> done) {
-  auto out = std::make_shared<Slot<std::vector<v1::ObserverRecord>>>();
+  auto out = std::make_shared<std::vector<v1::ObserverRecord>>();
   committer_->Enqueue(
       [this, out, now](SqliteDatabase& db) -> absl::Status {
         ASSIGN_OR_RETURN(std::vector<v1::ObserverRecord> records, ReadObserverRecords(db, ""));
@@ -706,18 +670,11 @@ void SqliteRelayStore::DecideObservers(
                   .status());
           r.set_status(v1::OBSERVER_STATUS_ACCREDITED);
           *r.mutable_decided_at() = ToProto(now);
-          out->value.push_back(std::move(r));
+          out->push_back(std::move(r));
         }
         return absl::OkStatus();
       },
-      [this, out, done = std::move(done)](const absl::Status& s) {
-        audit_size_.store(leaves_->size());
-        if (!s.ok()) {
-          done(s);
-        } else {
-          done(std::move(out->value));
-        }
-      });
+      Answer(out, std::move(done)));
 }
 
 absl::StatusOr<std::vector<KeyAnnouncementRecord>> SqliteRelayStore::KeyAnnouncements() {

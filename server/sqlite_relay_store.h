@@ -73,6 +73,11 @@ class SqliteRelayStore final : public RelayStore {
   void Shutdown();
 
  private:
+  // The completion of a committed op whose result the op wrote to `*out`: publishes the new
+  // audit size, then answers `done` with the result, or with the op's (or commit's) error.
+  template <typename T>
+  std::function<void(const absl::Status&)> Answer(std::shared_ptr<T> out,
+                                                  std::function<void(absl::StatusOr<T>)> done);
   SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer, std::unique_ptr<AuditLeafWriter> leaves,
                    std::unique_ptr<SqliteDatabase> reader);
   // Inside a commit, on the writer thread: checks `d` against the last recorded directory and

@@ -5,6 +5,7 @@
 #include "client/pocctl/output.h"
 #include "client/pocctl/secretariat_relay.h"
 #include "client/pocctl/table.h"
+#include "common/observers/observer_words.h"
 #include "common/status_macros.h"
 #include "common/util/time_format.h"
 
@@ -12,44 +13,6 @@ namespace poc::pocctl {
 namespace {
 
 constexpr size_t kMinIdPrefix = 8;
-
-const char* KindWord(v1::ObserverKind kind) {
-  switch (kind) {
-    case v1::OBSERVER_KIND_NGO:
-      return "ngo";
-    case v1::OBSERVER_KIND_COMPANY:
-      return "company";
-    case v1::OBSERVER_KIND_ACADEMIA:
-      return "academia";
-    case v1::OBSERVER_KIND_OTHER:
-      return "other";
-    default:
-      return "";
-  }
-}
-
-v1::ObserverKind ParseKind(const std::string& word) {
-  for (v1::ObserverKind k : {v1::OBSERVER_KIND_NGO, v1::OBSERVER_KIND_COMPANY,
-                             v1::OBSERVER_KIND_ACADEMIA, v1::OBSERVER_KIND_OTHER}) {
-    if (word == KindWord(k)) {
-      return k;
-    }
-  }
-  return v1::OBSERVER_KIND_UNSPECIFIED;
-}
-
-const char* StatusWord(v1::ObserverStatus status) {
-  switch (status) {
-    case v1::OBSERVER_STATUS_PENDING:
-      return "pending";
-    case v1::OBSERVER_STATUS_ACCREDITED:
-      return "accredited";
-    case v1::OBSERVER_STATUS_REJECTED:
-      return "rejected";
-    default:
-      return "unknown";
-  }
-}
 
 std::vector<std::string> Objectors(const v1::ObserverRecord& r) {
   std::vector<std::string> states;
@@ -86,7 +49,7 @@ absl::Status RunPropose(const ObserverOptions& o, CommandContext& ctx) {
   v1::ProposeObserverRequest request;
   request.set_slug(o.slug);
   request.set_organization(o.organization);
-  request.set_kind(ParseKind(o.kind));
+  request.set_kind(ParseObserverKind(o.kind));
   request.set_purpose(o.purpose);
   ASSIGN_OR_RETURN(auto relay, SecretariatRelay::Open(o.secretariat, Timeout(ctx)));
   ASSIGN_OR_RETURN(const v1::ObserverRecord record, relay->Propose(request));
@@ -95,7 +58,7 @@ absl::Status RunPropose(const ObserverOptions& o, CommandContext& ctx) {
   }
   const v1::ObserverProposal& p = record.proposal();
   ctx.out() << "Proposed accrediting " << p.slug() << " (" << p.organization() << ", "
-            << KindWord(p.kind()) << ") as proposal " << p.id() << ".\n"
+            << ObserverKindWord(p.kind()) << ") as proposal " << p.id() << ".\n"
             << "Every State can object until " << FormatDetailTime(p.silence_ends_at())
             << "; one objection stops it, otherwise it takes effect then.\n";
   return absl::OkStatus();
@@ -143,7 +106,8 @@ absl::Status RunObject(const ObserverOptions& o, CommandContext& ctx) {
               << "); nothing changed.\n";
   } else {
     ctx.out() << "Objected to proposal " << p.id() << " (" << p.slug() << ", " << p.organization()
-              << "): the accreditation is " << StatusWord(response.record().status()) << ".\n";
+              << "): the accreditation is " << ObserverStatusWord(response.record().status())
+              << ".\n";
   }
   return absl::OkStatus();
 }
@@ -213,11 +177,11 @@ std::string FormatObserverTable(const v1::ListObserversResponse& list, absl::Tim
   table.SetMaxWidth(2, 32);
   for (const v1::ObserverRecord& r : list.records()) {
     const v1::ObserverProposal& p = r.proposal();
-    std::string status = StatusWord(r.status());
+    std::string status = ObserverStatusWord(r.status());
     if (r.status() == v1::OBSERVER_STATUS_PENDING && FromProto(p.silence_ends_at()) > now) {
       status = "pending (objections open)";
     }
-    table.AddRow({p.id(), p.slug(), p.organization(), KindWord(p.kind()), status,
+    table.AddRow({p.id(), p.slug(), p.organization(), ObserverKindWord(p.kind()), status,
                   FormatTableTime(p.silence_ends_at()), absl::StrJoin(Objectors(r), ", ")});
   }
   return table.Render();
