@@ -5,6 +5,7 @@
 #include <openssl/x509v3.h>
 
 #include <cctype>
+#include <memory>
 
 #include "common/encoding/hex.h"
 #include "common/iso3166/iso3166.h"
@@ -59,13 +60,24 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
   return absl::PermissionDeniedError("'" + std::string(uri) + "' is not a PoC identity URI");
 }
 
-absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem) {
+namespace {
+
+struct X509Free {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+
+absl::StatusOr<X509Ptr> ParseCertificate(const std::string& pem) {
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  X509Ptr cert(PEM_read_bio_X509(bio, nullptr, nullptr, nullptr));
   BIO_free(bio);
-  if (cert == nullptr) {
+  if (!cert) {
     return absl::InvalidArgumentError("peer certificate does not parse");
   }
+  return cert;
+}
+
+std::vector<std::string> UrisOf(const X509* cert) {
   std::vector<std::string> uris;
   auto* names =
       static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
@@ -79,25 +91,23 @@ absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem)
                       static_cast<size_t>(ASN1_STRING_length(s)));
   }
   GENERAL_NAMES_free(names);
-  X509_free(cert);
   return uris;
 }
 
-absl::StatusOr<std::string> CertificateFingerprint(const std::string& pem) {
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-  BIO_free(bio);
-  if (cert == nullptr) {
-    return absl::InvalidArgumentError("peer certificate does not parse");
-  }
+absl::StatusOr<std::string> FingerprintOf(const X509* cert) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  const int ok = X509_digest(cert, EVP_sha256(), digest, &length);
-  X509_free(cert);
-  if (ok != 1) {
+  if (X509_digest(cert, EVP_sha256(), digest, &length) != 1) {
     return absl::InternalError("cannot hash the peer certificate");
   }
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem) {
+  ASSIGN_OR_RETURN(X509Ptr cert, ParseCertificate(pem));
+  return UrisOf(cert.get());
 }
 
 absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext& context) {
@@ -108,10 +118,11 @@ absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext
   if (pems.empty()) {
     return absl::UnauthenticatedError("no client certificate presented");
   }
-  const std::string pem(pems.front().data(), pems.front().size());
-  ASSIGN_OR_RETURN(std::vector<std::string> uris, CertificateUris(pem));
+  // Parsed once: this runs on every call.
+  ASSIGN_OR_RETURN(X509Ptr cert,
+                   ParseCertificate(std::string(pems.front().data(), pems.front().size())));
   std::vector<std::string> ours;
-  for (const auto& u : uris) {
+  for (const auto& u : UrisOf(cert.get())) {
     if (StartsWith(u, "urn:poc:")) {
       ours.push_back(u);
     }
@@ -122,8 +133,8 @@ absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext
         std::to_string(ours.size()));
   }
   ASSIGN_OR_RETURN(PeerIdentity peer, ParseIdentityUri(ours.front()));
-  ASSIGN_OR_RETURN(peer.serial, CertificateSerial(pem));
-  ASSIGN_OR_RETURN(peer.fingerprint, CertificateFingerprint(pem));
+  peer.serial = CertificateSerialOf(cert.get());
+  ASSIGN_OR_RETURN(peer.fingerprint, FingerprintOf(cert.get()));
   return peer;
 }
 

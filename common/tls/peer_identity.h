@@ -31,9 +31,6 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri);
 // The URI SANs of a PEM certificate.
 absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem);
 
-// SHA-256 of a PEM certificate's DER encoding, lowercase hex without separators.
-absl::StatusOr<std::string> CertificateFingerprint(const std::string& pem);
-
 // The identity of an authenticated gRPC peer. Exactly one urn:poc: URI must be present.
 absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext& context);
 

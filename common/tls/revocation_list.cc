@@ -106,7 +106,11 @@ absl::StatusOr<std::string> CertificateSerial(const std::string& cert_pem) {
   if (!cert) {
     return absl::InvalidArgumentError("not a PEM certificate");
   }
-  return SerialHex(X509_get0_serialNumber(cert.get()));
+  return CertificateSerialOf(cert.get());
+}
+
+std::string CertificateSerialOf(const X509* cert) {
+  return SerialHex(X509_get0_serialNumber(cert));
 }
 
 std::string RevocationReasonText(int reason) {

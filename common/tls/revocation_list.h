@@ -3,6 +3,8 @@
 #ifndef POC_COMMON_TLS_REVOCATION_LIST_H_
 #define POC_COMMON_TLS_REVOCATION_LIST_H_
 
+#include <openssl/types.h>
+
 #include <map>
 #include <string>
 
@@ -39,6 +41,8 @@ class RevocationList {
 
 // The serial number of a PEM certificate, uppercase hex.
 absl::StatusOr<std::string> CertificateSerial(const std::string& cert_pem);
+// The same, of a parsed certificate.
+std::string CertificateSerialOf(const X509* cert);
 
 // "key compromise", "superseded", ... for a CRLReason code.
 std::string RevocationReasonText(int reason);
