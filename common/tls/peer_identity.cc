@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <memory>
+#include <utility>
 
 #include "common/encoding/hex.h"
 #include "common/iso3166/iso3166.h"
@@ -16,6 +17,15 @@ namespace poc {
 namespace {
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
+}
+
+// An identity from its URI alone; the certificate's serial and fingerprint come later.
+PeerIdentity FromUri(Role role, std::string name, std::string_view uri) {
+  PeerIdentity id;
+  id.role = role;
+  id.name = std::move(name);
+  id.uri = std::string(uri);
+  return id;
 }
 }  // namespace
 
@@ -35,7 +45,7 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
   constexpr std::string_view kState = "urn:poc:state:";
   constexpr std::string_view kObserver = "urn:poc:observer:";
   if (uri == "urn:poc:secretariat") {
-    return PeerIdentity{Role::kSecretariat, "secretariat", std::string(uri)};
+    return FromUri(Role::kSecretariat, "secretariat", uri);
   }
   if (StartsWith(uri, kState)) {
     std::string code(uri.substr(kState.size()));
@@ -43,7 +53,7 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
       return absl::PermissionDeniedError("certificate names State '" + code +
                                          "', which is not an ISO 3166-1 alpha-3 code");
     }
-    return PeerIdentity{Role::kState, code, std::string(uri)};
+    return FromUri(Role::kState, code, uri);
   }
   if (StartsWith(uri, kObserver)) {
     std::string slug(uri.substr(kObserver.size()));
@@ -55,7 +65,7 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
     if (!ok) {
       return absl::PermissionDeniedError("observer slug '" + slug + "' is malformed");
     }
-    return PeerIdentity{Role::kObserver, slug, std::string(uri)};
+    return FromUri(Role::kObserver, slug, uri);
   }
   return absl::PermissionDeniedError("'" + std::string(uri) + "' is not a PoC identity URI");
 }
