@@ -98,6 +98,8 @@ TEST_F(NetnsFaultTest, ALinkTakenDownQueuesMessagesThatArriveOnceInOrderWhenItRe
 }
 
 TEST_F(NetnsFaultTest, AFirewallPartitionIsNoticedAndBothQueuesDrainInOrderWhenItHeals) {
+  ASSERT_FALSE(FindProgram("nft").empty())
+      << "nft (nftables) is not installed; deploy/install-deps.sh installs it";
   const int closed_before = RelayClosedSessionsOf("KEN");
   namespaces_->DropTraffic("ken", ken_.address_a);
   namespaces_->DropTraffic("relay", ken_.address_b);
