@@ -16,6 +16,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (deploy/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
+  # network-fault tests: network namespaces, veth links, nftables partitions
+  iproute2 nftables
 )
 
 missing=()

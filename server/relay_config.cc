@@ -38,6 +38,13 @@ void RelayConfig::Bind(ConfigBinder* b) {
                "how old a message's created_at may be when first submitted (e.g. 72h)");
   b->AddInt("--max-batch", "limits.max_batch", &max_batch,
             "most submissions committed together in one fsync");
+  b->AddString("--keepalive", "limits.keepalive", &keepalive_text,
+               "ping each node connection after this long without a ping, so a dead or "
+               "silent peer is noticed (e.g. 20s; nodes may ping as often as every "
+               "min(5s, keepalive/2))");
+  b->AddString("--keepalive-timeout", "limits.keepalive_timeout", &keepalive_timeout_text,
+               "close a node connection whose ping stays unanswered this long; its session "
+               "ends and its messages wait in its queue (e.g. 10s)");
   b->AddString("--audit-origin", "audit.origin", &audit_origin,
                "name of the audit log in its checkpoints (and of their key), e.g. "
                "relay.example.org/poc-audit; never change it once States witness the log");
@@ -91,6 +98,12 @@ absl::Status RelayConfig::Finish() {
         "[observers] silence_period: give a duration of at least 1s, e.g. 14d");
   }
   observer_silence_period = *silence;
+  auto keepalive_settings = Keepalive::Parse(keepalive_text, keepalive_timeout_text,
+                                             "[limits] keepalive", "[limits] keepalive_timeout");
+  if (!keepalive_settings.ok()) {
+    return keepalive_settings.status();
+  }
+  keepalive = *keepalive_settings;
   if (max_message_bytes < 1024 || max_message_bytes > 4 * 1024 * 1024) {
     return absl::InvalidArgumentError(
         "[limits] max_message_bytes: must be between 1024 and 4194304");

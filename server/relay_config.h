@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/config/config_binder.h"
 #include "common/tls/credentials.h"
+#include "common/tls/keepalive.h"
 
 namespace poc {
 
@@ -31,6 +32,10 @@ struct RelayConfig {
   std::string clock_skew_text = "5m";
   std::string max_message_age_text = "72h";
   int64_t max_batch = 512;  // submissions that may share one fsync
+  // How a dead node connection is noticed: pinged after `keepalive` of silence, closed when a
+  // ping is unanswered for `keepalive_timeout` (the node's session then ends and its queue waits).
+  std::string keepalive_text = "20s";
+  std::string keepalive_timeout_text = "10s";
   std::string audit_origin = "poc-relay.localhost/audit";
   std::string checkpoint_interval_text = "10s";
   // How long a State's previous signing key stays usable after it announces the next one.
@@ -47,6 +52,7 @@ struct RelayConfig {
   absl::Duration tls_reload_interval;
   absl::Duration key_rotation_overlap;
   absl::Duration observer_silence_period;
+  Keepalive keepalive;
 
   // Registers every setting as a flag and a config key.
   void Bind(ConfigBinder* binder);

@@ -135,10 +135,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   builder.RegisterService(relay->observer_service_.get());
   // Oversize messages get a clear INVALID_ARGUMENT from the relay, not a transport error.
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes * 2 + 64 * 1024));
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  SetServerKeepalive(config.keepalive, &builder);
   relay->server_ = builder.BuildAndStart();
   if (!relay->server_ || relay->port_ == 0) {
     return absl::UnavailableError("cannot listen on " + config.listen +

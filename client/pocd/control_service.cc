@@ -62,7 +62,7 @@ grpc::Status ControlService::SignStoreSubmit(
                message.recipients_size() == 1
                    ? message.recipients(0)
                    : std::to_string(message.recipients_size()) + " recipients");
-  *response = link_->Submit(message.id(), envelope, kSubmitTimeout);
+  *response = link_->SubmitInOrder(message.id(), kSubmitTimeout);
   return grpc::Status::OK;
 }
 

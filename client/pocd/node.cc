@@ -81,8 +81,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
     spdlog::warn("cached directory ignored: {}", s.ToString());
   }
 
-  auto channel = grpc::CreateCustomChannel(config.relay, credentials,
-                                           RelayChannelArguments(config.relay_name));
+  auto channel = grpc::CreateCustomChannel(
+      config.relay, credentials, RelayChannelArguments(config.relay_name, config.keepalive));
   RelayLink::Options options;
   options.state = config.state;
   options.software = kPocdSoftware;
@@ -96,6 +96,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
   witness.state = config.state;
   witness.relay = config.relay;
   witness.relay_name = config.relay_name;
+  witness.keepalive = config.keepalive;
   witness.interval = config.witness_interval;
   witness.evidence_dir = config.evidence_dir;
   witness.alarm_command = config.alarm_command;

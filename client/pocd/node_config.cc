@@ -21,6 +21,13 @@ void NodeConfig::Bind(ConfigBinder* b) {
   b->AddPath("--tls-ca", "tls.ca", &tls.ca, "federation root CA certificate");
   b->AddPath("--tls-cert", "tls.cert", &tls.cert, "this node's certificate");
   b->AddPath("--tls-key", "tls.key", &tls.key, "this node's TLS private key (mode 0600)");
+  b->AddString("--keepalive", "keepalive", &keepalive_text,
+               "ping the relay after this long without a ping, so a dead or silent link is "
+               "noticed and pocd reconnects (e.g. 20s; not below the relay's min(5s, "
+               "keepalive/2))");
+  b->AddString("--keepalive-timeout", "keepalive_timeout", &keepalive_timeout_text,
+               "drop the relay connection when a ping stays unanswered this long, then "
+               "reconnect (e.g. 10s)");
   b->AddString("--witness-interval", "witness_interval", &witness_interval_text,
                "how often to fetch, verify and cosign the relay's audit checkpoint (e.g. 30s)");
   b->AddPath("--evidence-dir", "evidence_dir", &evidence_dir,
@@ -51,6 +58,12 @@ absl::Status NodeConfig::Finish() {
                                       "' is not a duration of at least 100ms, e.g. 30s");
   }
   witness_interval = *interval;
+  auto keepalive_settings =
+      Keepalive::Parse(keepalive_text, keepalive_timeout_text, "keepalive", "keepalive_timeout");
+  if (!keepalive_settings.ok()) {
+    return keepalive_settings.status();
+  }
+  keepalive = *keepalive_settings;
   alarm_command = absl::StrSplit(alarm_command_text, ' ', absl::SkipEmpty());
   if (relay_name.empty()) {
     const auto colon = relay.rfind(':');

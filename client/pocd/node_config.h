@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "common/config/config_binder.h"
 #include "common/tls/credentials.h"
+#include "common/tls/keepalive.h"
 
 namespace poc {
 
@@ -21,6 +22,12 @@ struct NodeConfig {
   std::string signing_key = "signing.key";
   std::string relay_public_key = "relay-signing.pub";
   TlsFiles tls;
+  // How a dead relay connection is noticed (common/tls/keepalive.h): pinged after `keepalive`
+  // without a ping, closed when a ping stays unanswered for `keepalive_timeout`; pocd then
+  // reconnects with backoff.
+  std::string keepalive_text = "20s";
+  std::string keepalive_timeout_text = "10s";
+  Keepalive keepalive;
   // Witness of the relay's audit log (client/pocd/witness.h).
   std::string witness_interval_text = "30s";
   absl::Duration witness_interval = absl::Seconds(30);

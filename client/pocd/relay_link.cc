@@ -17,6 +17,7 @@ namespace {
 
 constexpr absl::Duration kRpcTimeout = absl::Seconds(10);
 constexpr absl::Duration kObserverCheckInterval = absl::Minutes(1);
+constexpr size_t kKeptOutcomes = 256;  // enough for every operator waiting at once
 
 bool IsFinalRejection(grpc::StatusCode code) {
   switch (code) {
@@ -427,6 +428,51 @@ void RelayLink::CheckObserverProposals() {
   }
 }
 
+void RelayLink::RecordOutcome(const v1::SendResponse& outcome) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (outcomes_.count(outcome.message_id()) == 0) {
+      outcome_order_.push_back(outcome.message_id());
+    }
+    outcomes_[outcome.message_id()] = outcome;
+    while (outcome_order_.size() > kKeptOutcomes) {
+      outcomes_.erase(outcome_order_.front());
+      outcome_order_.pop_front();
+    }
+  }
+  cv_.notify_all();
+}
+
+v1::SendResponse RelayLink::SubmitInOrder(const std::string& id, absl::Duration timeout) {
+  v1::SendResponse out;
+  out.set_message_id(id);
+  out.set_state(v1::OUTBOX_STATE_QUEUED);
+  size_t ahead = 0;
+  if (auto queued = store_->QueuedOutbox(); queued.ok()) {
+    const auto self = std::find_if(queued->begin(), queued->end(),
+                                   [&id](const OutboxEntry& e) { return e.id == id; });
+    if (self != queued->end()) {
+      ahead = static_cast<size_t>(self - queued->begin());
+    }
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  outbox_kicked_ = true;
+  cv_.notify_all();
+  if (ahead > 0) {
+    out.set_error("queued behind " + std::to_string(ahead) +
+                  " older message(s) in the outbox; they reach the relay first, then this one");
+    return out;
+  }
+  cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+               [&] { return stopping_ || outcomes_.count(id) > 0; });
+  if (auto it = outcomes_.find(id); it != outcomes_.end()) {
+    return it->second;
+  }
+  out.set_error("the relay has not answered within " + absl::FormatDuration(timeout) +
+                "; the message stays in the outbox and is submitted as soon as it answers");
+  return out;
+}
+
 void RelayLink::OutboxLoop() {
   while (true) {
     {
@@ -455,11 +501,21 @@ void RelayLink::OutboxLoop() {
       spdlog::error("reading the outbox: {}", queued.status().ToString());
       continue;
     }
-    for (const OutboxEntry& entry : *queued) {
-      v1::SendResponse r = Submit(entry.id, entry.envelope, kRpcTimeout);
-      if (r.state() == v1::OUTBOX_STATE_QUEUED) {
-        break;  // relay unreachable: try again later
+    // Oldest first, and none past one still queued: the relay takes them in written order.
+    for (size_t i = 0; i < queued->size(); ++i) {
+      const v1::SendResponse r = Submit((*queued)[i].id, (*queued)[i].envelope, kRpcTimeout);
+      RecordOutcome(r);
+      if (r.state() != v1::OUTBOX_STATE_QUEUED) {
+        continue;
       }
+      for (size_t j = i + 1; j < queued->size(); ++j) {  // relay unreachable: try later
+        v1::SendResponse behind;
+        behind.set_message_id((*queued)[j].id);
+        behind.set_state(v1::OUTBOX_STATE_QUEUED);
+        behind.set_error("queued behind " + (*queued)[i].id + ": " + r.error());
+        RecordOutcome(behind);
+      }
+      break;
     }
   }
 }

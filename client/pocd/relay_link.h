@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -52,11 +54,13 @@ class RelayLink {
   void Start();
   void Stop();
 
-  // Submits one stored outgoing envelope now and records the outcome in the store: SUBMITTED
-  // with the relay's verified receipt, REJECTED when the relay refuses it for good, or still
-  // QUEUED (with the reason) when the relay cannot be reached.
-  v1::SendResponse Submit(const std::string& id, const v1::Envelope& envelope,
-                          absl::Duration timeout);
+  // Has the stored outgoing message `id` submitted in outbox order and returns the outcome:
+  // SUBMITTED with the relay's verified receipt, REJECTED when the relay refuses it for good, or
+  // QUEUED with the reason. Only the outbox thread submits, oldest queued message first, so the
+  // relay takes this node's messages in the order they were written, also across outages.
+  // When older messages are still queued, `id` waits behind them and the answer is QUEUED at
+  // once; otherwise this waits up to `timeout` for the relay's answer.
+  v1::SendResponse SubmitInOrder(const std::string& id, absl::Duration timeout);
   // Wakes the outbox loop.
   void KickOutbox();
   // Fetches the relay's current directory snapshot and adopts it.
@@ -78,6 +82,12 @@ class RelayLink {
  private:
   void SessionLoop();
   void OutboxLoop();
+  // Submits one stored outgoing envelope now and records the outcome in the store (outbox
+  // thread only: see SubmitInOrder).
+  v1::SendResponse Submit(const std::string& id, const v1::Envelope& envelope,
+                          absl::Duration timeout);
+  // Keeps the outcome of a submission for SubmitInOrder, and wakes it.
+  void RecordOutcome(const v1::SendResponse& outcome);
   // Return false to end the session (it will reconnect).
   bool HandleDelivery(const v1::Delivery& delivery, v1::NodeFrame* answer);
   void HandleReceiptNotice(const v1::ReceiptNotice& notice);
@@ -103,6 +113,9 @@ class RelayLink {
   std::set<std::string> proposals_seen_;                 // guarded by mu_; warned about this run
   bool observers_due_ = true;                            // guarded by mu_; set by each new session
   absl::Time observers_checked_ = absl::InfinitePast();  // outbox thread only
+  // Recent submission outcomes by message id, oldest first in outcome_order_; guarded by mu_.
+  std::map<std::string, v1::SendResponse> outcomes_;
+  std::deque<std::string> outcome_order_;
   std::thread session_thread_;
   std::thread outbox_thread_;
 };

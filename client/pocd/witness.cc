@@ -102,8 +102,9 @@ void Witness::Loop() {
 
 absl::Status Witness::CheckOnce() {
   // A fresh channel per round: a channel that failed once waits out its reconnect backoff.
-  auto stub = v1::Audit::NewStub(grpc::CreateCustomChannel(
-      options_.relay, credentials_, RelayChannelArguments(options_.relay_name)));
+  auto stub = v1::Audit::NewStub(
+      grpc::CreateCustomChannel(options_.relay, credentials_,
+                                RelayChannelArguments(options_.relay_name, options_.keepalive)));
   v1::GetCheckpointResponse got;
   {
     grpc::ClientContext ctx;

@@ -38,6 +38,7 @@
 #include "common/checkpoint/cosignature.h"
 #include "common/checkpoint/signed_checkpoint.h"
 #include "common/crypto/ed25519.h"
+#include "common/tls/keepalive.h"
 #include "common/util/clock.h"
 #include "poc/v1/audit_service.grpc.pb.h"
 
@@ -50,6 +51,7 @@ class Witness {
     std::string state;
     std::string relay;  // host:port
     std::string relay_name;
+    Keepalive keepalive;  // as the node's session uses, so both may share a connection
     absl::Duration interval = absl::Seconds(30);
     std::string evidence_dir;
     std::vector<std::string> alarm_command;  // argv; empty: no hook

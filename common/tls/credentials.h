@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/tls/keepalive.h"
 
 namespace poc {
 
@@ -50,7 +51,8 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
 
 // Channel arguments for talking to the relay: keepalives so dead peers are noticed, and the
 // name expected in the relay's certificate when it differs from the address's host.
-grpc::ChannelArguments RelayChannelArguments(const std::string& relay_name);
+grpc::ChannelArguments RelayChannelArguments(const std::string& relay_name,
+                                             const Keepalive& keepalive = Keepalive());
 
 }  // namespace poc
 

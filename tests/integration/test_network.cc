@@ -100,11 +100,11 @@ TestNetwork::~TestNetwork() {
 void TestNetwork::StartRelay(const std::vector<std::string>& extra_flags) {
   const std::string port_file = dir_ + "/relay/port";
   std::filesystem::remove(port_file);
-  std::vector<std::string> argv{BinaryPath("server/poc-relay"), "--config",
-                                dir_ + "/relay/relay.toml"};
-  if (relay_port_ != 0) {
+  std::vector<std::string> argv = launch_prefix_["relay"];
+  argv.insert(argv.end(), {BinaryPath("server/poc-relay"), "--config", dir_ + "/relay/relay.toml"});
+  if (relay_port_ != 0 || relay_listen_host_ != "127.0.0.1") {
     argv.push_back("--listen");
-    argv.push_back("127.0.0.1:" + std::to_string(relay_port_));
+    argv.push_back(relay_listen_host_ + ":" + std::to_string(relay_port_));
   }
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   relay_.Start(argv, dir_ + "/relay/relay.log");
@@ -174,8 +174,10 @@ void TestNetwork::StartNode(const std::string& state,
                             const std::map<std::string, std::string>& env) {
   auto& p = nodes_[state];
   if (!p) p = std::make_unique<Process>();
-  p->Start({BinaryPath("client/pocd/pocd"), "--config", NodeDir(state) + "/pocd.toml"},
-           NodeDir(state) + "/pocd.log", env);
+  std::vector<std::string> argv = launch_prefix_[state];
+  argv.insert(argv.end(),
+              {BinaryPath("client/pocd/pocd"), "--config", NodeDir(state) + "/pocd.toml"});
+  p->Start(argv, NodeDir(state) + "/pocd.log", env);
   ASSERT_TRUE(WaitFor([&] {
     if (!p->Running()) return true;
     // A fresh channel per try: a channel that failed once waits out a reconnect backoff.
@@ -186,6 +188,10 @@ void TestNetwork::StartNode(const std::string& state,
     return control->Status(&ctx, v1::StatusRequest(), &r).ok();
   })) << p->Log();
   ASSERT_TRUE(p->Running()) << p->Log();
+}
+
+void TestNetwork::SetLaunchPrefix(const std::string& who, const std::vector<std::string>& prefix) {
+  launch_prefix_[who] = prefix;
 }
 
 int TestNetwork::StopNode(const std::string& state, int sig) { return nodes_.at(state)->Stop(sig); }

@@ -50,6 +50,12 @@ class TestNetwork {
   // Extra top-level TOML lines for the node's config (e.g. "witness_interval = \"200ms\"").
   void SetNodeExtras(const std::string& state, const std::string& toml_lines);
 
+  // Runs the relay (`who` = "relay") or a State's pocd under `prefix`, e.g. {"ip", "netns",
+  // "exec", NAME} to start it in a network namespace. Applies from the next start.
+  void SetLaunchPrefix(const std::string& who, const std::vector<std::string>& prefix);
+  // The host the relay listens on (default 127.0.0.1), e.g. "0.0.0.0" inside a namespace.
+  void SetRelayListenHost(const std::string& host) { relay_listen_host_ = host; }
+
   // Starts a node and waits until its control socket answers.
   void StartNode(const std::string& state, const std::map<std::string, std::string>& env = {});
   int StopNode(const std::string& state, int sig);
@@ -91,6 +97,8 @@ class TestNetwork {
   std::map<std::string, std::unique_ptr<Process>> nodes_;
   std::map<std::string, std::string> node_relay_;   // state -> relay address override
   std::map<std::string, std::string> node_extras_;  // state -> extra TOML lines
+  std::map<std::string, std::vector<std::string>> launch_prefix_;  // "relay" or state -> argv
+  std::string relay_listen_host_ = "127.0.0.1";
 };
 
 // Deadline helper for every RPC a test makes.
