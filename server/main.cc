@@ -15,6 +15,7 @@
 #include "common/checkpoint/note.h"
 #include "common/crypto/key_files.h"
 #include "common/logging/logging.h"
+#include "common/logging/protobuf_logs.h"
 #include "common/tls/credentials.h"
 #include "common/util/files.h"
 #include "server/audit/audit_check.h"
@@ -158,6 +159,7 @@ int main(int argc, char** argv) {
   if (absl::Status s = poc::SetupLogging("poc-relay", config.log_json, config.log_level); !s.ok()) {
     return Fail(std::string(s.message()));
   }
+  poc::RouteProtobufLogsToSpdlog();  // peers can make protobuf complain once per call
 
   poc::SystemClock clock;
   auto relay = poc::RelayServer::Start(config, &clock);

@@ -45,6 +45,16 @@ void RelayConfig::Bind(ConfigBinder* b) {
   b->AddString("--keepalive-timeout", "limits.keepalive_timeout", &keepalive_timeout_text,
                "close a node connection whose ping stays unanswered this long; its session "
                "ends and its messages wait in its queue (e.g. 10s)");
+  b->AddInt("--submit-rate", "limits.submit_rate", &submit_rate,
+            "Submit calls each State may make per second on average; more get "
+            "RESOURCE_EXHAUSTED with the time to retry (0 turns the limit off)");
+  b->AddInt("--submit-burst", "limits.submit_burst", &submit_burst,
+            "Submit calls each State may make at once before submit_rate applies");
+  b->AddInt("--max-queued-per-state", "limits.max_queued_per_state", &max_queued_per_state,
+            "undelivered messages that may wait at the relay for one recipient State; new "
+            "messages to a State with a full queue get RESOURCE_EXHAUSTED (0 turns it off)");
+  b->AddInt("--max-recipients", "limits.max_recipients", &max_recipients,
+            "most recipients one message may list (\"all\" and a group count as one)");
   b->AddString("--audit-origin", "audit.origin", &audit_origin,
                "name of the audit log in its checkpoints (and of their key), e.g. "
                "relay.example.org/poc-audit; never change it once States witness the log");
@@ -110,6 +120,20 @@ absl::Status RelayConfig::Finish() {
   }
   if (max_batch < 1 || max_batch > 10000) {
     return absl::InvalidArgumentError("[limits] max_batch: must be between 1 and 10000");
+  }
+  if (submit_rate < 0 || submit_rate > 1000000) {
+    return absl::InvalidArgumentError(
+        "[limits] submit_rate: must be between 0 (no limit) and 1000000 per second");
+  }
+  if (submit_burst < 1 || submit_burst > 1000000) {
+    return absl::InvalidArgumentError("[limits] submit_burst: must be between 1 and 1000000");
+  }
+  if (max_queued_per_state < 0) {
+    return absl::InvalidArgumentError(
+        "[limits] max_queued_per_state: must be 0 (no limit) or more");
+  }
+  if (max_recipients < 1 || max_recipients > 1000) {
+    return absl::InvalidArgumentError("[limits] max_recipients: must be between 1 and 1000");
   }
   return absl::OkStatus();
 }

@@ -36,6 +36,12 @@ struct RelayConfig {
   // ping is unanswered for `keepalive_timeout` (the node's session then ends and its queue waits).
   std::string keepalive_text = "20s";
   std::string keepalive_timeout_text = "10s";
+  // Per-State limits (README, "Hostile input"): Submit calls a second and at once (0: off),
+  // undelivered messages waiting for one recipient State (0: off), recipients per message.
+  int64_t submit_rate = 300;
+  int64_t submit_burst = 600;
+  int64_t max_queued_per_state = 10000;
+  int64_t max_recipients = 1000;
   std::string audit_origin = "poc-relay.localhost/audit";
   std::string checkpoint_interval_text = "10s";
   // How long a State's previous signing key stays usable after it announces the next one.

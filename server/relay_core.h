@@ -3,11 +3,13 @@
 #define POC_SERVER_RELAY_CORE_H_
 
 #include <boost/asio/thread_pool.hpp>
+#include <memory>
 
 #include "common/util/clock.h"
 #include "server/access_policy.h"
 #include "server/directory_holder.h"
 #include "server/directory_publisher.h"
+#include "server/rate_limiter.h"
 #include "server/relay_metrics.h"
 #include "server/relay_signer.h"
 #include "server/relay_store.h"
@@ -25,6 +27,7 @@ struct RelayCore {
   const RelaySigner* signer;
   const Clock* clock;
   SubmissionLimits limits;
+  std::unique_ptr<RateLimiter> submit_limiter;  // per State; null: no limit
   RelayMetrics* metrics;
   SessionRegistry registry;
   // Runs store reads for sessions so that reactor callbacks never block.

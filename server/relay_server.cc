@@ -85,7 +85,8 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   std::shared_ptr<grpc::ServerCredentials> credentials =
       MakeWatchedServerCredentials(relay->tls_->watched());
   ASSIGN_OR_RETURN(relay->store_,
-                   SqliteRelayStore::Open(config.database, static_cast<int>(config.max_batch)));
+                   SqliteRelayStore::Open(config.database, static_cast<int>(config.max_batch),
+                                          config.max_queued_per_state));
   relay->directory_ = std::make_unique<DirectoryHolder>();
   relay->publisher_ = std::make_unique<DirectoryPublisher>(
       DirectoryPublisher::Options{config.directory, config.key_rotation_overlap, config.clock_skew},
@@ -120,6 +121,9 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   core.limits.max_message_bytes = config.max_message_bytes;
   core.limits.clock_skew = config.clock_skew;
   core.limits.max_message_age = config.max_message_age;
+  core.limits.max_recipients = static_cast<size_t>(config.max_recipients);
+  core.submit_limiter = std::make_unique<RateLimiter>(
+      RateLimiter::Options{static_cast<double>(config.submit_rate), config.submit_burst}, clock);
   core.metrics = &relay->metrics_;
   relay->service_ = std::make_unique<RelayService>(relay->core_.get());
   relay->observer_service_ = std::make_unique<ObserverService>(

@@ -27,26 +27,64 @@ class RefusedSession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::R
   void OnDone() override { delete this; }
 };
 
+// Lines per caller and status code per minute before the rest are only counted.
+constexpr int kRefusalLinesPerMinute = 5;
+
 }  // namespace
 
+RelayService::RelayService(RelayCore* core)
+    : core_(core), refusal_log_(kRefusalLinesPerMinute, absl::Minutes(1), core->clock) {}
+
+void RelayService::LogRefusedSubmit(const std::string& caller, const absl::Status& status) {
+  core_->metrics->submits_rejected[static_cast<size_t>(status.code()) % 17].fetch_add(1);
+  const LogThrottle::Verdict verdict =
+      refusal_log_.Admit(caller + " " + std::to_string(static_cast<int>(status.code())));
+  if (verdict.log) {
+    spdlog::warn("submit from {} rejected: {}{}", caller, status.ToString(),
+                 LogThrottle::Suffix(verdict));
+  }
+}
+
 grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* context,
-                                               const v1::SubmitRequest* request,
-                                               v1::SubmitResponse* response) {
+                                               const grpc::ByteBuffer* raw_request,
+                                               grpc::ByteBuffer* raw_response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto state = CallerState(context, Rpc::kSubmit, *core_);
   if (!state.ok()) {
-    spdlog::warn("submit refused ({}): {}", context->peer(), state.status().ToString());
-    core_->metrics->submits_rejected[static_cast<size_t>(state.status().code()) % 17].fetch_add(1);
+    // Not a State: its certificate names the caller, the peer address would not.
+    LogRefusedSubmit("a caller who may not submit (" + context->peer() + ")", state.status());
     reactor->Finish(ToGrpcStatus(state.status()));
     return reactor;
   }
+  // Before any work on the envelope, so that a flood costs the relay as little as possible.
+  if (const absl::Duration wait =
+          core_->submit_limiter ? core_->submit_limiter->Take(*state) : absl::ZeroDuration();
+      wait > absl::ZeroDuration()) {
+    const RateLimiter::Options& rate = core_->submit_limiter->options();
+    const absl::Status limited = absl::ResourceExhaustedError(
+        *state + " made more Submit calls than the relay takes from one State (" +
+        std::to_string(static_cast<int64_t>(rate.rate_per_second)) + " a second, " +
+        std::to_string(rate.burst) + " at once); nothing was stored: retry in " +
+        absl::FormatDuration(wait));
+    LogRefusedSubmit(*state, limited);
+    reactor->Finish(ToGrpcStatus(limited));
+    return reactor;
+  }
+  v1::SubmitRequest request;
+  grpc::ByteBuffer request_bytes(*raw_request);  // shares the slices; parsing consumes it
+  if (!grpc::SerializationTraits<v1::SubmitRequest>::Deserialize(&request_bytes, &request).ok()) {
+    const absl::Status bad = absl::InvalidArgumentError(
+        "the request is not a poc.v1.SubmitRequest (malformed, or a string field that is not "
+        "valid UTF-8)");
+    LogRefusedSubmit(*state, bad);
+    reactor->Finish(ToGrpcStatus(bad));
+    return reactor;
+  }
   auto directory = core_->directory->Get();
-  auto message = CheckSubmission(request->envelope(), *state, directory->view, core_->limits,
+  auto message = CheckSubmission(request.envelope(), *state, directory->view, core_->limits,
                                  core_->clock->Now());
   if (!message.ok()) {
-    spdlog::warn("submit from {} rejected: {}", *state, message.status().ToString());
-    core_->metrics->submits_rejected[static_cast<size_t>(message.status().code()) % 17].fetch_add(
-        1);
+    LogRefusedSubmit(*state, message.status());
     reactor->Finish(ToGrpcStatus(message.status()));
     return reactor;
   }
@@ -61,17 +99,22 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
   const std::string sender = message->sender;
   core_->store->Submit(
       *std::move(message), std::move(make_receipt),
-      [this, reactor, response, id, sender](absl::StatusOr<SubmitOutcome> out) {
+      [this, reactor, raw_response, id, sender](absl::StatusOr<SubmitOutcome> out) {
         if (!out.ok()) {
-          spdlog::warn("submit {} from {} failed: {}", id, sender, out.status().ToString());
+          if (absl::IsResourceExhausted(out.status())) {
+            LogRefusedSubmit(sender, out.status());  // a full queue or disk: one per call
+          } else {
+            spdlog::warn("submit {} from {} failed: {}", id, sender, out.status().ToString());
+          }
           reactor->Finish(ToGrpcStatus(out.status()));
           return;
         }
-        if (!response->mutable_receipt()->ParseFromString(out->receipt)) {
+        v1::SubmitResponse response;
+        if (!response.mutable_receipt()->ParseFromString(out->receipt)) {
           reactor->Finish(grpc::Status(grpc::StatusCode::INTERNAL, "stored receipt is damaged"));
           return;
         }
-        response->set_duplicate(out->duplicate);
+        response.set_duplicate(out->duplicate);
         (out->duplicate ? core_->metrics->submits_duplicate : core_->metrics->submits_accepted)
             .fetch_add(1);
         if (out->duplicate) {
@@ -79,7 +122,10 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
         } else {
           spdlog::info("stored {} from {} for {} recipient(s)", id, sender, out->recipients.size());
         }
-        reactor->Finish(grpc::Status::OK);
+        bool own_buffer = false;
+        const grpc::Status serialized = grpc::SerializationTraits<v1::SubmitResponse>::Serialize(
+            response, raw_response, &own_buffer);
+        reactor->Finish(serialized);
         core_->registry.Wake(out->recipients);
       });
   return reactor;

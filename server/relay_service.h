@@ -2,19 +2,26 @@
 #ifndef POC_SERVER_RELAY_SERVICE_H_
 #define POC_SERVER_RELAY_SERVICE_H_
 
+#include "common/logging/log_throttle.h"
 #include "poc/v1/relay.grpc.pb.h"
 #include "server/relay_core.h"
 
 namespace poc {
 
 // Thread-safe; `*core` must outlive the server this service is registered with.
-class RelayService final : public v1::Relay::CallbackService {
+//
+// Submit, the call States fill with whatever they like, takes the request as raw bytes and
+// parses it itself: a request that does not parse gets INVALID_ARGUMENT saying so (gRPC's
+// callback API would answer UNIMPLEMENTED, with no message), after the caller's certificate
+// and rate limit were checked.
+class RelayService final
+    : public v1::Relay::WithRawCallbackMethod_Submit<v1::Relay::CallbackService> {
  public:
-  explicit RelayService(RelayCore* core) : core_(core) {}
+  explicit RelayService(RelayCore* core);
 
   grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
-                                   const v1::SubmitRequest* request,
-                                   v1::SubmitResponse* response) override;
+                                   const grpc::ByteBuffer* raw_request,
+                                   grpc::ByteBuffer* raw_response) override;
   grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame>* Session(
       grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* GetDirectory(grpc::CallbackServerContext* context,
@@ -25,7 +32,12 @@ class RelayService final : public v1::Relay::CallbackService {
                                         v1::AnnounceKeyResponse* response) override;
 
  private:
+  // Logs a refused Submit, a few lines a minute per caller and status code, so that a flood of
+  // bad calls cannot flood the log (each is still counted in /metrics).
+  void LogRefusedSubmit(const std::string& caller, const absl::Status& status);
+
   RelayCore* const core_;
+  LogThrottle refusal_log_;
 };
 
 }  // namespace poc

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "common/crypto/sha256.h"
@@ -23,7 +24,7 @@ RelaySession::RelaySession(RelayCore* core, std::string state, std::string certi
   core_->metrics->sessions_open.fetch_add(1);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    out_.push_back(std::move(welcome));
+    QueueLocked(std::move(welcome));
     WriteNextLocked();
     FetchLocked();
   }
@@ -33,6 +34,7 @@ RelaySession::RelaySession(RelayCore* core, std::string state, std::string certi
 
 void RelaySession::Wake() {
   std::lock_guard<std::mutex> lock(mu_);
+  backlog_ = true;
   FetchLocked();
 }
 
@@ -45,22 +47,43 @@ void RelaySession::Close(int status_code, const std::string& reason) {
 void RelaySession::DirectoryChanged(uint64_t version) {
   std::lock_guard<std::mutex> lock(mu_);
   if (finished_) return;
+  // One notice waiting to be written is enough, however many changes a slow reader misses: it
+  // fetches the newest directory anyway.
+  for (size_t i = writing_ ? 1 : 0; i < out_.size(); ++i) {
+    if (out_[i].frame.has_directory_changed()) {
+      v1::DirectoryChanged* waiting = out_[i].frame.mutable_directory_changed();
+      waiting->set_version(std::max(waiting->version(), version));
+      return;
+    }
+  }
   v1::RelayFrame frame;
   frame.mutable_directory_changed()->set_version(version);
-  out_.push_back(std::move(frame));
+  QueueLocked(std::move(frame));
   WriteNextLocked();
 }
 
+void RelaySession::QueueLocked(v1::RelayFrame frame) {
+  const size_t bytes = frame.ByteSizeLong();
+  out_bytes_ += bytes;
+  out_.push_back(Outgoing{std::move(frame), bytes});
+}
+
 void RelaySession::FetchLocked() {
-  if (finished_) return;
+  if (finished_ || !backlog_) return;
   if (fetching_) {
     refetch_ = true;
     return;
   }
   if (pushed_.size() >= kWindow) return;  // an answer will call FetchLocked again
+  // Frames not yet written: a node that does not read gets no more (OnWriteDone calls again).
+  if (out_.size() >= kWriteAheadFrames || out_bytes_ >= kWriteAheadBytes) return;
+  // As many as fit the byte bound even if each is of the largest size accepted (at least one).
+  const size_t largest = static_cast<size_t>(core_->limits.max_message_bytes) + 1024;
+  const size_t fit = std::max<size_t>(1, (kWriteAheadBytes - out_bytes_) / largest);
   fetching_ = true;
   refetch_ = false;
-  const size_t want = std::min<size_t>(kWindow - pushed_.size(), 64);
+  const size_t want = std::min<size_t>(
+      {kWindow - pushed_.size(), kWriteAheadFrames - out_.size(), fit, size_t{64}});
   const uint64_t after = cursor_;
   ++outstanding_;
   boost::asio::post(core_->readers, [this, after, want] {
@@ -102,21 +125,25 @@ void RelaySession::FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_
       }
     }
     pushed_.emplace(item.seq, std::move(pushed));
-    out_.push_back(std::move(frame));
+    QueueLocked(std::move(frame));
+  }
+  if (!refetch_ && items->size() < asked) {
+    backlog_ = false;  // drained; a Wake says when there is more
   }
   WriteNextLocked();
-  if (refetch_ || items->size() == asked) FetchLocked();
+  FetchLocked();
 }
 
 void RelaySession::WriteNextLocked() {
   if (writing_ || out_.empty() || finished_) return;
   writing_ = true;
-  StartWrite(&out_.front());
+  StartWrite(&out_.front().frame);
 }
 
 void RelaySession::OnWriteDone(bool ok) {
   std::lock_guard<std::mutex> lock(mu_);
   writing_ = false;
+  out_bytes_ -= out_.front().bytes;
   out_.pop_front();
   if (finish_pending_) {
     finish_pending_ = false;
@@ -128,6 +155,7 @@ void RelaySession::OnWriteDone(bool ok) {
     return;
   }
   WriteNextLocked();
+  FetchLocked();
 }
 
 void RelaySession::FinishLocked(grpc::Status status) {

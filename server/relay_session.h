@@ -18,11 +18,16 @@ namespace poc {
 // its last store call returns after OnDone. Thread-safety: all mutable state is guarded by
 // mu_; callbacks may run on any gRPC or store thread.
 //
-// Flow control: at most kWindow pushed items wait for an answer; the rest stay in the store.
+// Flow control: at most kWindow pushed items wait for an answer, and at most kWriteAheadFrames
+// frames (and about kWriteAheadBytes, or one frame of the largest message) wait to be written;
+// the rest stay in the store. So a node that stops reading its stream costs the relay a few
+// frames, however much is queued for its State.
 class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame>,
                            public SessionHandle {
  public:
   static constexpr size_t kWindow = 256;
+  static constexpr size_t kWriteAheadFrames = 16;
+  static constexpr size_t kWriteAheadBytes = size_t{4} << 20;
 
   RelaySession(RelayCore* core, std::string state, std::string certificate_serial);
 
@@ -36,6 +41,10 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
   void DirectoryChanged(uint64_t version) override;
 
  private:
+  struct Outgoing {
+    v1::RelayFrame frame;
+    size_t bytes = 0;  // its serialized size when queued, for the write-ahead bound
+  };
   struct Pushed {
     QueueItem::Kind kind;
     std::string message_id;
@@ -48,6 +57,7 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
   void Answered(uint64_t seq);
   // The following require mu_ held.
   void FetchLocked();
+  void QueueLocked(v1::RelayFrame frame);
   void WriteNextLocked();
   void FinishLocked(grpc::Status status);
   void FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_t asked);
@@ -62,12 +72,14 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
   v1::NodeFrame in_;          // owned by the read in flight
 
   std::mutex mu_;
-  std::deque<v1::RelayFrame> out_;     // guarded by mu_; front() is being written when writing_
+  std::deque<Outgoing> out_;           // guarded by mu_; front() is being written when writing_
+  size_t out_bytes_ = 0;               // guarded by mu_; sum of out_[i].bytes
   std::map<uint64_t, Pushed> pushed_;  // guarded by mu_; sent and not yet answered
   uint64_t cursor_ = 0;                // guarded by mu_; highest seq taken from the store
   bool writing_ = false;               // guarded by mu_
   bool fetching_ = false;              // guarded by mu_
   bool refetch_ = false;               // guarded by mu_; a Wake came while fetching
+  bool backlog_ = true;                // guarded by mu_; the store may hold items past cursor_
   bool finished_ = false;              // guarded by mu_; Finish called or scheduled
   bool done_ = false;                  // guarded by mu_; OnDone ran
   int outstanding_ = 0;                // guarded by mu_; store calls in flight

@@ -97,7 +97,9 @@ class RelayStore {
   virtual ~RelayStore() = default;
 
   // Idempotent by message id: the same hash again yields the stored receipt with
-  // duplicate=true; another hash under a known id fails with ALREADY_EXISTS.
+  // duplicate=true; another hash under a known id fails with ALREADY_EXISTS. A new message
+  // fails with RESOURCE_EXHAUSTED, naming the State, when a recipient already has as many
+  // undelivered messages waiting as the store's limit allows; nothing of it is stored.
   virtual void Submit(NewMessage message, ReceiptMaker make_receipt,
                       std::function<void(absl::StatusOr<SubmitOutcome>)> done) = 0;
 

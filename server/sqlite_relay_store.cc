@@ -175,20 +175,24 @@ std::function<void(const absl::Status&)> SqliteRelayStore::Answer(
   };
 }
 
-absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(const std::string& path,
-                                                                         int max_batch) {
+absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(
+    const std::string& path, int max_batch, int64_t max_queued_per_state) {
   ASSIGN_OR_RETURN(auto writer, SqliteDatabase::Open(path));
   RETURN_IF_ERROR(writer->CheckIntegrity());
   RETURN_IF_ERROR(writer->Exec(kSchema));
   ASSIGN_OR_RETURN(auto leaves, AuditLeafWriter::Open(writer.get()));
   ASSIGN_OR_RETURN(auto reader, SqliteDatabase::Open(path));
-  std::unique_ptr<SqliteRelayStore> store(
-      new SqliteRelayStore(std::move(writer), std::move(leaves), std::move(reader)));
+  std::unique_ptr<SqliteRelayStore> store(new SqliteRelayStore(
+      std::move(writer), std::move(leaves), std::move(reader), max_queued_per_state));
   SqliteRelayStore* raw = store.get();
+  RETURN_IF_ERROR(raw->CountQueuedDeliveries(*raw->writer_));
   store->committer_ = std::make_unique<GroupCommitter>(raw->writer_.get(), max_batch, [raw] {
-    // A lost batch: the in-memory tree ran ahead of the disk; read it back.
+    // A lost batch: the in-memory tree and queue counts ran ahead of the disk; read them back.
     if (absl::Status r = raw->leaves_->Reload(); !r.ok()) {
       spdlog::critical("audit log unreadable after a failed commit: {}", r.ToString());
+    }
+    if (absl::Status r = raw->CountQueuedDeliveries(*raw->writer_); !r.ok()) {
+      spdlog::critical("queue unreadable after a failed commit: {}", r.ToString());
     }
   });
   return store;
@@ -196,12 +200,48 @@ absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(const s
 
 SqliteRelayStore::SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer,
                                    std::unique_ptr<AuditLeafWriter> leaves,
-                                   std::unique_ptr<SqliteDatabase> reader)
+                                   std::unique_ptr<SqliteDatabase> reader,
+                                   int64_t max_queued_per_state)
     : writer_(std::move(writer)),
       leaves_(std::move(leaves)),
       reader_(std::move(reader)),
       reader_hashes_(reader_.get()),
-      audit_size_(leaves_->size()) {}
+      audit_size_(leaves_->size()),
+      max_queued_per_state_(max_queued_per_state) {}
+
+absl::Status SqliteRelayStore::CountQueuedDeliveries(SqliteDatabase& db) {
+  ASSIGN_OR_RETURN(SqliteStatement count,
+                   db.Prepare("SELECT state, COUNT(*) FROM queue WHERE kind = 1 GROUP BY state"));
+  queued_deliveries_.clear();
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, count.Step());
+    if (!row) {
+      return absl::OkStatus();
+    }
+    queued_deliveries_[count.ColumnText(0)] = count.ColumnInt(1);
+  }
+}
+
+absl::Status SqliteRelayStore::CheckQueueRoom(const std::vector<std::string>& recipients) const {
+  if (max_queued_per_state_ <= 0) {
+    return absl::OkStatus();
+  }
+  std::string full;
+  for (const std::string& r : recipients) {
+    auto it = queued_deliveries_.find(r);
+    if (it != queued_deliveries_.end() && it->second >= max_queued_per_state_) {
+      full += (full.empty() ? "" : ", ") + r;
+    }
+  }
+  if (full.empty()) {
+    return absl::OkStatus();
+  }
+  return absl::ResourceExhaustedError(
+      "recipients: the relay already holds " + std::to_string(max_queued_per_state_) +
+      " undelivered messages for " + full +
+      ", its limit per recipient State; nothing was stored: retry once that node has collected "
+      "its messages (pocd retries by itself)");
+}
 
 SqliteRelayStore::~SqliteRelayStore() { Shutdown(); }
 
@@ -230,6 +270,7 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
           out->duplicate = true;
           return absl::OkStatus();
         }
+        RETURN_IF_ERROR(CheckQueueRoom(msg->recipients));
         ASSIGN_OR_RETURN(SqliteStatement enqueue,
                          db.Prepare("INSERT INTO queue(state, kind, message_id) VALUES(?, 1, ?)"));
         ASSIGN_OR_RETURN(SqliteStatement pending,
@@ -282,6 +323,9 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
                             .Run());
         ASSIGN_OR_RETURN(uint64_t appended, leaves_->Append(event));
         (void)appended;
+        for (const std::string& r : msg->recipients) {
+          ++queued_deliveries_[r];
+        }
         out->recipients = msg->recipients;
         return absl::OkStatus();
       },
@@ -336,6 +380,7 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
                             .Run());
         ASSIGN_OR_RETURN(uint64_t index, leaves_->Append(event));
         (void)index;
+        --queued_deliveries_[rec->state];
         return absl::OkStatus();
       },
       Answer(out, std::move(done)));
@@ -370,6 +415,7 @@ void SqliteRelayStore::RecordRefusal(std::string state, uint64_t seq, std::strin
         RETURN_IF_ERROR(upd.Bind(1, reason).Bind(2, event.message_id()).Bind(3, state).Run());
         ASSIGN_OR_RETURN(uint64_t index, leaves_->Append(event));
         (void)index;
+        --queued_deliveries_[state];
         return absl::OkStatus();
       },
       [this, done = std::move(done)](absl::Status s) {

@@ -4,10 +4,12 @@
 #define POC_SERVER_SQLITE_RELAY_STORE_H_
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/merkle/merkle_tree.h"
 #include "common/storage/group_commit.h"
@@ -21,9 +23,11 @@ namespace poc {
 class SqliteRelayStore final : public RelayStore {
  public:
   // Opens or creates the store at `path`. Refuses a damaged file (DATA_LOSS) rather than
-  // serving wrong data.
+  // serving wrong data. `max_queued_per_state` (0: no limit) bounds the undelivered messages
+  // waiting for one recipient State (Submit's RESOURCE_EXHAUSTED).
   static absl::StatusOr<std::unique_ptr<SqliteRelayStore>> Open(const std::string& path,
-                                                                int max_batch);
+                                                                int max_batch,
+                                                                int64_t max_queued_per_state = 0);
   ~SqliteRelayStore() override;
 
   void Submit(NewMessage message, ReceiptMaker make_receipt,
@@ -79,7 +83,11 @@ class SqliteRelayStore final : public RelayStore {
   std::function<void(const absl::Status&)> Answer(std::shared_ptr<T> out,
                                                   std::function<void(absl::StatusOr<T>)> done);
   SqliteRelayStore(std::unique_ptr<SqliteDatabase> writer, std::unique_ptr<AuditLeafWriter> leaves,
-                   std::unique_ptr<SqliteDatabase> reader);
+                   std::unique_ptr<SqliteDatabase> reader, int64_t max_queued_per_state);
+  // Reads queued_deliveries_ from the queue table (at open, and after a lost batch).
+  absl::Status CountQueuedDeliveries(SqliteDatabase& db);
+  // Inside Submit's op: RESOURCE_EXHAUSTED naming the recipients whose queue is full.
+  absl::Status CheckQueueRoom(const std::vector<std::string>& recipients) const;
   // Inside a commit, on the writer thread: checks `d` against the last recorded directory and
   // file, and saves both markers (the served one naming `leaf_index`). True when the published
   // directory changed, so the caller must append its DIRECTORY_LOADED leaf at `leaf_index`.
@@ -94,6 +102,10 @@ class SqliteRelayStore final : public RelayStore {
   std::unique_ptr<SqliteDatabase> reader_;  // guarded by reader_mu_
   SqliteHashStore reader_hashes_;           // over reader_; guarded by reader_mu_
   std::atomic<uint64_t> audit_size_{0};     // committed leaves, written by the writer thread
+  const int64_t max_queued_per_state_;      // 0: no limit
+  // Undelivered messages (queue rows of kind 1) per recipient State, as of the open
+  // transaction; committer_'s thread only. Ops change it last, once nothing else can fail.
+  std::map<std::string, int64_t> queued_deliveries_;
   std::unique_ptr<GroupCommitter> committer_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "common/crypto/sha256.h"
 #include "common/envelope/signed.h"
 #include "common/template/validation.h"
@@ -10,6 +11,18 @@
 
 namespace poc {
 namespace {
+
+// A value the caller wrote, before it was validated, for an error message (which is also
+// logged): escaped and cut short, so that a hostile value can neither forge log lines nor make
+// every rejection as long as the message.
+std::string Shown(const std::string& text) {
+  constexpr size_t kShown = 32;
+  if (text.size() <= kShown) {
+    return "'" + absl::CHexEscape(text) + "'";
+  }
+  return "'" + absl::CHexEscape(absl::string_view(text.data(), kShown)) + "...' (" +
+         std::to_string(text.size()) + " bytes)";
+}
 
 absl::StatusOr<std::vector<std::string>> ExpandRecipients(const v1::Message& m,
                                                           const DirectoryView& directory) {
@@ -61,8 +74,8 @@ absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
   }
   const KeyEntry* key = directory.FindKey(envelope.key_id());
   if (key == nullptr) {
-    return absl::UnauthenticatedError("envelope.key_id: key '" + envelope.key_id() +
-                                      "' is not in the directory; ask the Secretariat to "
+    return absl::UnauthenticatedError("envelope.key_id: key " + Shown(envelope.key_id()) +
+                                      " is not in the directory; ask the Secretariat to "
                                       "register the State's public signing key");
   }
   if (key->state != caller_state) {
@@ -78,17 +91,21 @@ absl::StatusOr<NewMessage> CheckSubmission(const v1::Envelope& envelope,
   }
   v1::Message message;
   if (!message.ParseFromString(envelope.message())) {
-    return absl::InvalidArgumentError("envelope.message: not a valid poc.v1.Message");
+    return absl::InvalidArgumentError(
+        "envelope.message: not a valid poc.v1.Message (malformed, or a string field that is not "
+        "valid UTF-8)");
   }
   if (message.sender() != caller_state) {
-    return absl::PermissionDeniedError("sender: the message names '" + message.sender() +
-                                       "', but the caller's certificate is " + caller_state +
+    return absl::PermissionDeniedError("sender: the message names " + Shown(message.sender()) +
+                                       ", but the caller's certificate is " + caller_state +
                                        "'s; a node may only send for its own State");
   }
   if (absl::Status s = key->CheckUsableAt(FromProto(message.created_at())); !s.ok()) {
     return absl::UnauthenticatedError("envelope.key_id: " + std::string(s.message()));
   }
-  if (absl::Status s = ValidateMessage(message, ValidationLimits{}); !s.ok()) {
+  ValidationLimits validation;
+  validation.max_recipients = limits.max_recipients;
+  if (absl::Status s = ValidateMessage(message, validation); !s.ok()) {
     return s;
   }
   if (message.kind() == v1::MESSAGE_TYPE_EXERCISE_PING) {

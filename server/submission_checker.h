@@ -16,6 +16,7 @@ struct SubmissionLimits {
   int64_t max_message_bytes = 256 * 1024;
   absl::Duration clock_skew = absl::Minutes(5);
   absl::Duration max_message_age = absl::Hours(72);
+  size_t max_recipients = 1000;  // entries of Message.recipients as written
 };
 
 // Checks, in order, and answers with the first failure:

@@ -352,7 +352,11 @@ v1::SendResponse RelayLink::Submit(const std::string& id, const v1::Envelope& en
       (void)store_->MarkRejected(id, s.error_message());
       out.set_state(v1::OUTBOX_STATE_REJECTED);
     } else {
-      (void)store_->NoteQueuedError(id, "relay unreachable: " + s.error_message());
+      // RESOURCE_EXHAUSTED: the relay's per-State limits (or a full disk); retried like an outage.
+      const char* why = s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED
+                            ? "relay busy, retrying: "
+                            : "relay unreachable: ";
+      (void)store_->NoteQueuedError(id, why + s.error_message());
       out.set_state(v1::OUTBOX_STATE_QUEUED);
     }
     out.set_error(s.error_message());

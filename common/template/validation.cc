@@ -1,8 +1,10 @@
 #include "common/template/validation.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/iso3166/iso3166.h"
 #include "common/template/iso639.h"
@@ -19,16 +21,22 @@ constexpr size_t kMaxSectors = 32;
 constexpr size_t kMaxSectorBytes = 64;
 constexpr size_t kMaxIndicatorsBytes = size_t{64} * 1024;
 constexpr size_t kMaxRequestedActionBytes = 2000;
+// A STIX 2.1 bundle is the largest part of a message; nesting deeper than this is no STIX
+// anyone writes, only a way to make the JSON parser build a large tree from a small input.
+constexpr size_t kMaxStixBundleBytes = size_t{192} * 1024;
+constexpr size_t kMaxStixNesting = 64;
 constexpr size_t kMaxGroupNameBytes = 32;
 
 absl::Status Invalid(std::string_view path, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(std::string(path), ": ", std::string(what)));
 }
 
+// A code as the sender wrote it, for an error message (which the relay also logs): at most 40
+// bytes, control and non-ASCII bytes escaped, so that a hostile value cannot forge log lines.
 std::string Quote(std::string_view text) {
   constexpr size_t kShown = 40;
-  if (text.size() <= kShown) return absl::StrCat("'", std::string(text), "'");
-  return absl::StrCat("'", std::string(text.substr(0, kShown)), "...'");
+  const absl::string_view shown(text.data(), std::min(text.size(), kShown));
+  return absl::StrCat("'", absl::CHexEscape(shown), text.size() > kShown ? "...'" : "'");
 }
 
 // Why `text` is not one line of printable UTF-8, or an empty string when it is. Control
@@ -99,8 +107,39 @@ bool IsValidTimestamp(const google::protobuf::Timestamp& ts) {
          ts.seconds() <= 253402300799;
 }
 
+// How deeply arrays and objects nest in `json`, counted without parsing it (strings skipped).
+size_t JsonNesting(std::string_view json) {
+  size_t depth = 0;
+  size_t deepest = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : json) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 absl::Status CheckStixBundle(const std::string& bytes) {
   constexpr std::string_view kPath = "template.stix_bundle";
+  if (auto s = CheckMaxBytes(kPath, bytes, kMaxStixBundleBytes); !s.ok()) return s;
+  if (const size_t nesting = JsonNesting(bytes); nesting > kMaxStixNesting) {
+    return Invalid(kPath, absl::StrCat("nests arrays and objects ", nesting, " deep; the limit is ",
+                                       kMaxStixNesting));
+  }
   const nlohmann::json doc = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     return Invalid(kPath, "is not JSON; attach a STIX 2.1 bundle (a JSON object of type bundle)");

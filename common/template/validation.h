@@ -23,8 +23,8 @@
 namespace poc {
 
 // The limits a deployment may tune. Fixed limits (subject 200 bytes, summary and requested
-// action 2,000 bytes, indicators 64 KiB, 32 sectors of 64 bytes) are part of the template's
-// contract and live in validation.cc.
+// action 2,000 bytes, indicators 64 KiB, 32 sectors of 64 bytes, a STIX bundle of 192 KiB
+// nested at most 64 deep) are part of the template's contract and live in validation.cc.
 struct ValidationLimits {
   size_t max_recipients = 1000;
   size_t max_description_bytes = size_t{64} * 1024;
@@ -51,8 +51,9 @@ absl::Status ValidateRecipients(const google::protobuf::RepeatedPtrField<std::st
 //    requested_action has text;
 //  - incident_category <= 64 bytes without control characters;
 //  - affected_sectors: at most 32, each 1..64 bytes without control characters;
-//  - indicators <= 64 KiB; stix_bundle, when present, a JSON object whose "type" is "bundle"
-//    and whose "id" starts with "bundle--" (STIX 2.1);
+//  - indicators <= 64 KiB; stix_bundle, when present, <= 192 KiB with arrays and objects
+//    nested at most 64 deep, a JSON object whose "type" is "bundle" and whose "id" starts with
+//    "bundle--" (STIX 2.1);
 //  - requested_action <= 2,000 bytes; respond_by, when set, after created_at.
 // Field paths in errors start with "template.".
 absl::Status ValidateTemplate(const v1::Template& tmpl, v1::MessageType kind, absl::Time created_at,

@@ -56,6 +56,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     POC_FUZZ_CHECK(config.checkpoint_interval >= absl::Seconds(1));
     POC_FUZZ_CHECK(config.max_message_bytes >= 1024 && config.max_message_bytes <= 4 << 20);
     POC_FUZZ_CHECK(config.max_batch >= 1 && config.max_batch <= 10000);
+    POC_FUZZ_CHECK(config.submit_rate >= 0 && config.submit_burst >= 1);
+    POC_FUZZ_CHECK(config.max_queued_per_state >= 0);
+    POC_FUZZ_CHECK(config.max_recipients >= 1 && config.max_recipients <= 1000);
   } else {
     POC_FUZZ_CHECK(finished.code() == absl::StatusCode::kInvalidArgument);
   }

@@ -46,6 +46,7 @@ class Process {
   // Waits for the process to exit by itself; -1 on timeout.
   int WaitExit(absl::Duration timeout);
   const std::string& log_path() const { return log_path_; }
+  pid_t pid() const { return pid_; }
   std::string Log() const;
 
  private:

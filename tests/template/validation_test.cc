@@ -357,6 +357,38 @@ TEST(ValidationTest, RejectsAStixBundleWithoutABundleId) {
   EXPECT_THAT(ErrorOf(m), StartsWith("template.stix_bundle: needs an \"id\""));
 }
 
+// A valid bundle of exactly `size` bytes (padded inside one string).
+std::string StixBundleOfSize(size_t size) {
+  const std::string head = R"({"type": "bundle", "id": "bundle--1", "x_note": ")";
+  const std::string tail = "\"}";
+  return head + std::string(size - head.size() - tail.size(), 'a') + tail;
+}
+
+TEST(ValidationTest, LimitsTheStixBundleTo192KiB) {
+  v1::Message m = ValidMessage();
+  m.mutable_template_()->set_stix_bundle(StixBundleOfSize(192 * 1024));
+  EXPECT_EQ(ErrorOf(m), "OK");
+  m.mutable_template_()->set_stix_bundle(StixBundleOfSize(192 * 1024 + 1));
+  EXPECT_THAT(ErrorOf(m), StartsWith("template.stix_bundle: is 196609 bytes; the limit is 196608"));
+}
+
+TEST(ValidationTest, RefusesAStixBundleNestedDeeperThan64WithoutParsingIt) {
+  v1::Message m = ValidMessage();
+  const std::string ok_nesting = R"({"type": "bundle", "id": "bundle--1", "x": )" +
+                                 std::string(63, '[') + std::string(63, ']') + "}";
+  m.mutable_template_()->set_stix_bundle(ok_nesting);
+  EXPECT_EQ(ErrorOf(m), "OK");
+  m.mutable_template_()->set_stix_bundle(std::string(90000, '[') + std::string(90000, ']'));
+  EXPECT_THAT(ErrorOf(m),
+              StartsWith("template.stix_bundle: nests arrays and objects 90000 deep; the limit is "
+                         "64"));
+  // Brackets inside strings (escaped quotes included) are text, not nesting.
+  const std::string in_string =
+      R"({"type": "bundle", "id": "bundle--1", "x": "\")" + std::string(1000, '[') + "\"}";
+  m.mutable_template_()->set_stix_bundle(in_string);
+  EXPECT_EQ(ErrorOf(m), "OK");
+}
+
 TEST(ValidationTest, LimitsTheRequestedActionTo2000Bytes) {
   v1::Message m = ValidMessage();
   m.mutable_template_()->set_requested_action(std::string(2000, 'a'));
