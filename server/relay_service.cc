@@ -51,8 +51,8 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto state = CallerState(context, Rpc::kSubmit, *core_);
   if (!state.ok()) {
-    // Not a State: its certificate names the caller, the peer address would not.
-    LogRefusedSubmit("a caller who may not submit (" + context->peer() + ")", state.status());
+    // The status names the caller's certificate; one throttle key for all such callers.
+    LogRefusedSubmit("a caller who may not submit", state.status());
     reactor->Finish(ToGrpcStatus(state.status()));
     return reactor;
   }

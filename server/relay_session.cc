@@ -46,7 +46,9 @@ void RelaySession::Close(int status_code, const std::string& reason) {
 
 void RelaySession::DirectoryChanged(uint64_t version) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (finished_) return;
+  if (finished_) {
+    return;
+  }
   // One notice waiting to be written is enough, however many changes a slow reader misses: it
   // fetches the newest directory anyway.
   for (size_t i = writing_ ? 1 : 0; i < out_.size(); ++i) {
@@ -69,14 +71,20 @@ void RelaySession::QueueLocked(v1::RelayFrame frame) {
 }
 
 void RelaySession::FetchLocked() {
-  if (finished_ || !backlog_) return;
+  if (finished_ || !backlog_) {
+    return;
+  }
   if (fetching_) {
     refetch_ = true;
     return;
   }
-  if (pushed_.size() >= kWindow) return;  // an answer will call FetchLocked again
+  if (pushed_.size() >= kWindow) {
+    return;  // an answer will call FetchLocked again
+  }
   // Frames not yet written: a node that does not read gets no more (OnWriteDone calls again).
-  if (out_.size() >= kWriteAheadFrames || out_bytes_ >= kWriteAheadBytes) return;
+  if (out_.size() >= kWriteAheadFrames || out_bytes_ >= kWriteAheadBytes) {
+    return;
+  }
   // As many as fit the byte bound even if each is of the largest size accepted (at least one).
   const size_t largest = static_cast<size_t>(core_->limits.max_message_bytes) + 1024;
   const size_t fit = std::max<size_t>(1, (kWriteAheadBytes - out_bytes_) / largest);
@@ -135,7 +143,9 @@ void RelaySession::FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_
 }
 
 void RelaySession::WriteNextLocked() {
-  if (writing_ || out_.empty() || finished_) return;
+  if (writing_ || out_.empty() || finished_) {
+    return;
+  }
   writing_ = true;
   StartWrite(&out_.front().frame);
 }

@@ -13,7 +13,9 @@ class LogThrottleTest : public ::testing::Test {
 TEST_F(LogThrottleTest, AFloodOfAlikeLinesIsLoggedAFewTimesAnIntervalAndTheRestCounted) {
   LogThrottle throttle(3, absl::Minutes(1), &clock_);
   int logged = 0;
-  for (int i = 0; i < 1000; ++i) logged += throttle.Admit("FRA 3").log ? 1 : 0;
+  for (int i = 0; i < 1000; ++i) {
+    logged += throttle.Admit("FRA 3").log ? 1 : 0;
+  }
   EXPECT_EQ(logged, 3);
 
   clock_.Advance(absl::Minutes(1));

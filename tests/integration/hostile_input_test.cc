@@ -47,7 +47,7 @@ constexpr int kQueueLimit = kBacklog + 5;
 constexpr int kFloodCalls = 800;
 // What a stream that never reads may cost the relay. The backlog behind it is about 60 MB; the
 // relay holds at most 16 frames (about 4 MiB) for it, plus allocator noise.
-constexpr int64_t kStuckStreamBoundKiB = 24 * 1024;
+constexpr int64_t kStuckStreamBoundKiB = int64_t{24} * 1024;
 
 const char kRelayMethodSubmit[] = "/poc.v1.Relay/Submit";
 
@@ -211,7 +211,9 @@ class HostileInputTest : public ::testing::Test {
   }
   int InboxCount(const std::string& id) {
     int n = 0;
-    for (const auto& m : KenInbox()) n += m.id() == id ? 1 : 0;
+    for (const auto& m : KenInbox()) {
+      n += m.id() == id ? 1 : 0;
+    }
     return n;
   }
 
@@ -238,6 +240,7 @@ class HostileInputTest : public ::testing::Test {
 
   void SubmitBacklogForBra() {
     std::vector<std::thread> threads;
+    threads.reserve(4);
     std::atomic<int> failed{0};
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&] {
@@ -248,7 +251,9 @@ class HostileInputTest : public ::testing::Test {
         }
       });
     }
-    for (auto& t : threads) t.join();
+    for (auto& t : threads) {
+      t.join();
+    }
     ASSERT_EQ(failed.load(), 0) << "the backlog for BRA was refused";
   }
 
@@ -304,6 +309,7 @@ class HostileInputTest : public ::testing::Test {
     std::mutex mu;
     grpc::Status limited;
     std::vector<std::thread> threads;
+    threads.reserve(8);
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&] {
         for (int i = 0; i < kFloodCalls / 8; ++i) {
@@ -321,7 +327,9 @@ class HostileInputTest : public ::testing::Test {
       });
     }
     SendControl();  // during the flood
-    for (auto& t : threads) t.join();
+    for (auto& t : threads) {
+      t.join();
+    }
     EXPECT_EQ(other.load(), 0) << "a flood call got neither a duplicate receipt nor "
                                   "RESOURCE_EXHAUSTED";
     EXPECT_GE(duplicates.load(), kSubmitBurst - 1);  // JPN spent one call on the original
@@ -332,7 +340,9 @@ class HostileInputTest : public ::testing::Test {
     grpc::Status refused;
     for (int i = 0; i <= kSubmitBurst; ++i) {
       refused = Submit(jpn_.get(), flooded_);
-      if (!refused.ok()) break;
+      if (!refused.ok()) {
+        break;
+      }
       ++served_after;
     }
     const std::string& text = refused.error_message();
@@ -605,7 +615,9 @@ std::vector<Case> HostileInputTest::Cases() {
   cases.push_back({"100,000 recipients",
                    [=] {
                      v1::Message m = to_ken();
-                     for (int i = 0; i < 100000; ++i) m.add_recipients("KEN");
+                     for (int i = 0; i < 100000; ++i) {
+                       m.add_recipients("KEN");
+                     }
                      return FromFra(m);
                    },
                    Code::INVALID_ARGUMENT,
@@ -622,7 +634,7 @@ std::vector<Case> HostileInputTest::Cases() {
   cases.push_back({"STIX bundle of 200 KiB",
                    [=] {
                      v1::Message m = to_ken();
-                     m.mutable_template_()->set_stix_bundle(StixBundle(200 * 1024));
+                     m.mutable_template_()->set_stix_bundle(StixBundle(size_t{200} * 1024));
                      return FromFra(m);
                    },
                    Code::INVALID_ARGUMENT,
@@ -763,19 +775,24 @@ TEST_F(HostileInputTest, EveryHostileInputGetsItsStatusAndChangesNothing) {
   const std::vector<Case> cases = Cases();
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    if (c.prepare) c.prepare();
+    if (c.prepare) {
+      c.prepare();
+    }
     const uint64_t audit_before = AuditSize();
     const size_t inbox_before = KenInbox().size();
 
     const Answer answer = c.call();
     const std::string& text = answer.status.error_message();
     EXPECT_EQ(answer.status.error_code(), c.code) << text;
-    for (const std::string& word : c.words) EXPECT_THAT(text, HasSubstr(word));
+    for (const std::string& word : c.words) {
+      EXPECT_THAT(text, HasSubstr(word));
+    }
     EXPECT_LE(text.size(), 600u) << "a hostile input is echoed at length";
     EXPECT_EQ(text.find('\n'), std::string::npos) << "a hostile input can forge log lines";
 
     // Nothing logged but DEU's messages (two leaves each) that the case itself sent.
-    EXPECT_EQ(AuditSize(), audit_before + 2 * answer.controls) << "the audit log changed";
+    EXPECT_EQ(AuditSize(), audit_before + 2 * static_cast<uint64_t>(answer.controls))
+        << "the audit log changed";
     // DEU's message is queued after anything the bad call may have queued for KEN, so once it
     // arrived, nothing else did.
     SendControl();
@@ -784,7 +801,7 @@ TEST_F(HostileInputTest, EveryHostileInputGetsItsStatusAndChangesNothing) {
     if (!answer.message_id.empty()) {
       EXPECT_EQ(InboxCount(answer.message_id), answer.in_inbox) << answer.message_id;
     }
-    EXPECT_EQ(AuditSize(), audit_before + 2 * (answer.controls + 1))
+    EXPECT_EQ(AuditSize(), audit_before + 2 * static_cast<uint64_t>(answer.controls + 1))
         << "more than DEU's messages and their deliveries logged";
 
     if (answer.answers.empty()) {
@@ -805,7 +822,9 @@ TEST_F(HostileInputTest, EveryHostileInputGetsItsStatusAndChangesNothing) {
   const int64_t peak = RelayKiB("VmHWM");
   std::cout << "Hostile input: " << cases.size() << " kinds of bad input, " << calls
             << " bad calls; answered";
-  for (const auto& [code, n] : by_code) std::cout << " " << CodeName(code) << " " << n;
+  for (const auto& [code, n] : by_code) {
+    std::cout << " " << CodeName(code) << " " << n;
+  }
   std::cout << "; each changed nothing (audit log, stored messages, KEN's inbox) and another "
                "State's message went through after each; relay peak RSS "
             << peak / 1024 << " MiB\n";

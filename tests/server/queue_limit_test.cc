@@ -94,7 +94,9 @@ TEST_F(QueueLimitTest, AMessageToAStateWhoseQueueIsFullIsRefusedNamingItAndNothi
 TEST_F(QueueLimitTest, ADuplicateOfAStoredMessageIsAnsweredEvenWhenTheQueueIsFull) {
   const NewMessage first = Message({"KEN"});
   ASSERT_TRUE(Submit(first).ok());
-  for (int64_t i = 1; i < kLimit; ++i) ASSERT_TRUE(Submit(Message({"KEN"})).ok());
+  for (int64_t i = 1; i < kLimit; ++i) {
+    ASSERT_TRUE(Submit(Message({"KEN"})).ok());
+  }
   auto again = Submit(first);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->duplicate);
@@ -122,7 +124,7 @@ TEST_F(QueueLimitTest, ADeliveryOrARefusalMakesRoomAgain) {
 
   std::promise<absl::Status> refusal;
   store_->RecordRefusal("KEN", (*queued)[1].seq, "bad signature", absl::Now(),
-                        [&](absl::Status s) { refusal.set_value(s); });
+                        [&](const absl::Status& s) { refusal.set_value(s); });
   ASSERT_TRUE(refusal.get_future().get().ok());
   EXPECT_TRUE(Submit(Message({"KEN"})).ok());
 }
