@@ -53,12 +53,7 @@ class NetworkFaultTest : public ::testing::Test {
 
   std::vector<std::string> SendMany(const std::string& from, const std::string& to, int n,
                                     const std::string& tag) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < n; ++i) {
-      ids.push_back(
-          SendNotification(net_.get(), from, {to}, tag + " " + std::to_string(i)).message_id());
-    }
-    return ids;
+    return poc::testing::SendMany(net_.get(), from, to, n, tag);
   }
 
   // Declared first, destroyed last: the proxies outlive the processes using them.

@@ -27,6 +27,15 @@ v1::SendResponse SendNotification(TestNetwork* net, const std::string& from,
   return response;
 }
 
+std::vector<std::string> SendMany(TestNetwork* net, const std::string& from, const std::string& to,
+                                  int n, const std::string& tag) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) {
+    ids.push_back(SendNotification(net, from, {to}, tag + " " + std::to_string(i)).message_id());
+  }
+  return ids;
+}
+
 std::vector<v1::MessageSummary> ListFolder(TestNetwork* net, const std::string& state,
                                            v1::Folder folder) {
   grpc::ClientContext ctx;

@@ -16,6 +16,9 @@ namespace poc::testing {
 // `from`'s operator sends a notification with `subject` to `to` (pocctl send).
 v1::SendResponse SendNotification(TestNetwork* net, const std::string& from,
                                   const std::vector<std::string>& to, const std::string& subject);
+// `from`'s operator sends `n` notifications to `to`, subjects "<tag> 0" onwards; their ids.
+std::vector<std::string> SendMany(TestNetwork* net, const std::string& from, const std::string& to,
+                                  int n, const std::string& tag);
 // The folder's messages, newest first, as pocctl lists them.
 std::vector<v1::MessageSummary> ListFolder(TestNetwork* net, const std::string& state,
                                            v1::Folder folder);
