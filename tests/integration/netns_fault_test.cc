@@ -65,6 +65,7 @@ class NetnsFaultTest : public ::testing::Test {
   std::vector<std::string> SendMany(const std::string& from, const std::string& to, int n,
                                     const std::string& tag) {
     std::vector<std::string> ids;
+    ids.reserve(n);
     for (int i = 0; i < n; ++i) {
       ids.push_back(
           SendNotification(net_.get(), from, {to}, tag + " " + std::to_string(i)).message_id());
