@@ -26,9 +26,13 @@ absl::StatusOr<Keepalive> Keepalive::Parse(const std::string& time_text,
                                            const std::string& timeout_key) {
   Keepalive k;
   auto time = ParseBounded(time_text, time_key);
-  if (!time.ok()) return time.status();
+  if (!time.ok()) {
+    return time.status();
+  }
   auto timeout = ParseBounded(timeout_text, timeout_key);
-  if (!timeout.ok()) return timeout.status();
+  if (!timeout.ok()) {
+    return timeout.status();
+  }
   k.time = *time;
   k.timeout = *timeout;
   return k;

@@ -30,7 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 // Bytes read from one side and not yet written to the other before the proxy stops reading
 // (the sender's kernel buffers then fill, as on a congested or dead link).
-constexpr size_t kMaxQueuedBytes = 256 * 1024;
+constexpr size_t kMaxQueuedBytes = size_t{256} * 1024;
 
 struct Settings {
   absl::Duration delay;
@@ -49,7 +49,9 @@ struct Counters {
 // Resets rather than closes: the peer sees ECONNRESET, as when a middlebox drops the flow.
 void Abort(tcp::socket* s) {
   boost::system::error_code ignored;
-  if (!s->is_open()) return;
+  if (!s->is_open()) {
+    return;
+  }
   s->set_option(asio::socket_base::linger(true, 0), ignored);
   s->close(ignored);
 }
@@ -96,11 +98,15 @@ class FaultProxy::Impl {
     // Reads from the client at once; connects to the target unless blackholed (then on heal).
     void Start() {
       Read(&up_);
-      if (!proxy_->Get().blackhole) Connect();
+      if (!proxy_->Get().blackhole) {
+        Connect();
+      }
     }
 
     void Connect() {
-      if (connecting_ || connected_ || closed_) return;
+      if (connecting_ || connected_ || closed_) {
+        return;
+      }
       if (up_.eof && up_.queue.empty()) {  // the client gave up while held
         Close(false);
         return;
@@ -121,7 +127,9 @@ class FaultProxy::Impl {
 
     // Everything held moves again (after a blackhole).
     void Resume() {
-      if (closed_) return;
+      if (closed_) {
+        return;
+      }
       if (!connected_) {
         Connect();
         return;
@@ -131,7 +139,9 @@ class FaultProxy::Impl {
     }
 
     void Close(bool reset) {
-      if (closed_) return;
+      if (closed_) {
+        return;
+      }
       closed_ = true;
       boost::system::error_code ignored;
       up_.timer->cancel();
@@ -148,13 +158,17 @@ class FaultProxy::Impl {
 
    private:
     void Read(Pipe* p) {
-      if (p->reading || p->eof || closed_ || p->queued_bytes >= kMaxQueuedBytes) return;
+      if (p->reading || p->eof || closed_ || p->queued_bytes >= kMaxQueuedBytes) {
+        return;
+      }
       p->reading = true;
       auto self = shared_from_this();
       p->from->async_read_some(asio::buffer(p->buffer),
                                [self, p](const boost::system::error_code& ec, size_t n) {
                                  p->reading = false;
-                                 if (self->closed_) return;
+                                 if (self->closed_) {
+                                   return;
+                                 }
                                  if (ec) {
                                    p->eof = true;
                                  } else {
@@ -176,9 +190,13 @@ class FaultProxy::Impl {
         hold += s.stall;
         proxy_->counters_.stalled.fetch_add(1);
       }
-      if (hold > absl::ZeroDuration()) proxy_->counters_.delayed.fetch_add(1);
+      if (hold > absl::ZeroDuration()) {
+        proxy_->counters_.delayed.fetch_add(1);
+      }
       Clock::time_point release = Clock::now() + absl::ToChronoNanoseconds(hold);
-      if (release < p->last_release) release = p->last_release;  // TCP keeps order
+      if (release < p->last_release) {
+        release = p->last_release;  // TCP keeps order
+      }
       p->last_release = release;
       p->queue.push_back({std::vector<char>(p->buffer.begin(), p->buffer.begin() + n), release});
       p->queued_bytes += n;
@@ -186,14 +204,20 @@ class FaultProxy::Impl {
 
     // Writes the next chunk when it is due, or forwards the close once everything went.
     void Pump(Pipe* p) {
-      if (closed_ || !connected_ || p->writing || p->waiting || p->done) return;
-      if (proxy_->Get().blackhole) return;
+      if (closed_ || !connected_ || p->writing || p->waiting || p->done) {
+        return;
+      }
+      if (proxy_->Get().blackhole) {
+        return;
+      }
       if (p->queue.empty()) {
         if (p->eof) {
           p->done = true;
           boost::system::error_code ignored;
           p->to->shutdown(tcp::socket::shutdown_send, ignored);
-          if (up_.done && down_.done) Close(false);
+          if (up_.done && down_.done) {
+            Close(false);
+          }
         }
         return;
       }
@@ -211,7 +235,9 @@ class FaultProxy::Impl {
       asio::async_write(*p->to, asio::buffer(p->queue.front().data),
                         [self, p](const boost::system::error_code& ec, size_t n) {
                           p->writing = false;
-                          if (self->closed_) return;
+                          if (self->closed_) {
+                            return;
+                          }
                           if (ec) {
                             self->Close(true);
                             return;
@@ -242,10 +268,18 @@ class FaultProxy::Impl {
         rng_(20240917) {
     boost::system::error_code ec;
     const tcp::endpoint at(asio::ip::make_address(listen_host, ec), 0);
-    if (!ec) acceptor_.open(at.protocol(), ec);
-    if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(at, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) {
+      acceptor_.open(at.protocol(), ec);
+    }
+    if (!ec) {
+      acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+    }
+    if (!ec) {
+      acceptor_.bind(at, ec);
+    }
+    if (!ec) {
+      acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    }
     if (ec) {
       ADD_FAILURE() << "fault proxy cannot listen on " << listen_host << ": " << ec.message();
       return;
@@ -256,20 +290,30 @@ class FaultProxy::Impl {
   }
 
   ~Impl() {
-    Run([this] {
-      boost::system::error_code ignored;
-      acceptor_.close(ignored);
-      auto all = connections_;
-      for (auto& [id, c] : all) c->Close(true);
-    });
+    try {
+      Run([this] {
+        boost::system::error_code ignored;
+        acceptor_.close(ignored);
+        auto all = connections_;
+        for (auto& [id, c] : all) {
+          c->Close(true);
+        }
+      });
+    } catch (...) {
+      // Only a broken promise or no memory: the sockets close with io_ below anyway.
+    }
     io_.stop();
-    if (thread_.joinable()) thread_.join();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
   }
 
   // Runs `f` on the I/O thread and waits for it.
   template <typename F>
   auto Run(F f) -> decltype(f()) {
-    if (!thread_.joinable()) return f();
+    if (!thread_.joinable()) {
+      return f();
+    }
     std::packaged_task<decltype(f())()> task(std::move(f));
     auto result = task.get_future();
     asio::post(io_, [&task] { task(); });
@@ -292,7 +336,9 @@ class FaultProxy::Impl {
 
   void Accept() {
     acceptor_.async_accept([this](const boost::system::error_code& ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
+        return;
+      }
       if (!ec) {
         counters_.accepted.fetch_add(1);
         if (Get().refuse) {
@@ -311,12 +357,16 @@ class FaultProxy::Impl {
 
   void Heal() {
     auto all = connections_;
-    for (auto& [id, c] : all) c->Resume();
+    for (auto& [id, c] : all) {
+      c->Resume();
+    }
   }
 
   int ResetAll() {
     auto all = connections_;
-    for (auto& [id, c] : all) c->Close(true);
+    for (auto& [id, c] : all) {
+      c->Close(true);
+    }
     counters_.reset.fetch_add(all.size());
     return static_cast<int>(all.size());
   }
@@ -364,8 +414,12 @@ void FaultProxy::SetBlackhole(bool on) {
     was = s->blackhole;
     s->blackhole = on;
   });
-  if (on && !was) impl_->counters_.blackholes.fetch_add(1);
-  if (!on && was) impl_->Run([this] { impl_->Heal(); });
+  if (on && !was) {
+    impl_->counters_.blackholes.fetch_add(1);
+  }
+  if (!on && was) {
+    impl_->Run([this] { impl_->Heal(); });
+  }
 }
 
 void FaultProxy::SetRefuseNew(bool on) {

@@ -41,7 +41,9 @@ class EchoServer {
     ::close(listener_);
     thread_.join();
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& t : connections_) t.join();
+    for (auto& t : connections_) {
+      t.join();
+    }
   }
   EchoServer(const EchoServer&) = delete;
   EchoServer& operator=(const EchoServer&) = delete;
@@ -54,15 +56,21 @@ class EchoServer {
   void AcceptLoop() {
     while (true) {
       const int fd = ::accept(listener_, nullptr, nullptr);
-      if (fd < 0) return;
+      if (fd < 0) {
+        return;
+      }
       accepted_.fetch_add(1);
       std::lock_guard<std::mutex> lock(mu_);
       connections_.emplace_back([this, fd] {
         char buf[8192];
         while (true) {
           const ssize_t n = ::read(fd, buf, sizeof(buf));
-          if (n <= 0) break;
-          if (::write(fd, buf, static_cast<size_t>(n)) != n) break;
+          if (n <= 0) {
+            break;
+          }
+          if (::write(fd, buf, static_cast<size_t>(n)) != n) {
+            break;
+          }
         }
         ::close(fd);
         closed_.fetch_add(1);
@@ -94,10 +102,14 @@ std::string ReadBytes(int fd, size_t want) {
   std::string out;
   while (out.size() < want) {
     pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, 10000) <= 0) break;
+    if (::poll(&p, 1, 10000) <= 0) {
+      break;
+    }
     char buf[8192];
     const ssize_t n = ::read(fd, buf, std::min(sizeof(buf), want - out.size()));
-    if (n <= 0) break;
+    if (n <= 0) {
+      break;
+    }
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
@@ -138,7 +150,9 @@ TEST(FaultProxyTest, EveryByteArrivesOnceAndInOrderUnderDelayJitterAndStalls) {
   std::string sent;
   for (int i = 0; i < 200; ++i) {  // writes of varied sizes, each its own chunk or several
     std::string piece(std::uniform_int_distribution<int>(1, 3000)(rng), '\0');
-    for (char& c : piece) c = static_cast<char>(rng());
+    for (char& c : piece) {
+      c = static_cast<char>(rng());
+    }
     sent += piece;
   }
   std::thread writer([&] { WriteAll(fd, sent); });
@@ -193,7 +207,9 @@ TEST(FaultProxyTest, ResetAllResetsTheClientAndClosesTheServerSide) {
   int error = 0;
   EXPECT_EQ(ReadAfterPeerGone(fd, &error), -1);
   EXPECT_EQ(error, ECONNRESET);
-  for (int i = 0; i < 500 && echo.closed() == 0; ++i) usleep(10000);
+  for (int i = 0; i < 500 && echo.closed() == 0; ++i) {
+    usleep(10000);
+  }
   EXPECT_EQ(echo.closed(), 1);
   EXPECT_EQ(proxy.OpenConnections(), 0);
   EXPECT_EQ(proxy.stats().connections_reset, 1u);
@@ -225,7 +241,9 @@ TEST(FaultProxyTest, AClientCloseReachesTheServer) {
   WriteAll(fd, "bye");
   ASSERT_EQ(ReadBytes(fd, 3), "bye");
   ::close(fd);
-  for (int i = 0; i < 500 && echo.closed() == 0; ++i) usleep(10000);
+  for (int i = 0; i < 500 && echo.closed() == 0; ++i) {
+    usleep(10000);
+  }
   EXPECT_EQ(echo.closed(), 1);
 }
 

@@ -13,7 +13,9 @@ class TallyPrinter : public ::testing::Environment {
  public:
   void TearDown() override {
     const std::string summary = FaultTally::Get().Summary();
-    if (!summary.empty()) std::cout << summary << std::endl;
+    if (!summary.empty()) {
+      std::cout << summary << std::endl;
+    }
   }
 };
 
@@ -28,7 +30,9 @@ FaultTally& FaultTally::Get() {
 }
 
 void FaultTally::Count(const std::string& what, uint64_t n) {
-  if (n == 0) return;
+  if (n == 0) {
+    return;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   order_.emplace(what, static_cast<int>(order_.size()));
   counts_[what] += n;
@@ -55,12 +59,16 @@ std::string FaultTally::Summary() const {
   auto join = [](const std::vector<std::string>& items) {
     std::string out;
     for (const auto& i : items) {
-      if (i.empty()) continue;
+      if (i.empty()) {
+        continue;
+      }
       out += (out.empty() ? "" : ", ") + i;
     }
     return out;
   };
-  if (counts_.empty()) return "";
+  if (counts_.empty()) {
+    return "";
+  }
   const std::string observed = join(checks);
   return "network faults injected: " + join(faults) +
          (observed.empty() ? "" : "; observed: " + observed);

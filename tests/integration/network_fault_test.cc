@@ -47,7 +47,9 @@ class NetworkFaultTest : public ::testing::Test {
     const HttpResult r = HttpGet(net_->relay_http_port(), "/metrics");
     const std::string key = "\npoc_relay_sessions_open ";
     const size_t at = r.body.find(key);
-    if (r.status != 200 || at == std::string::npos) return -1;
+    if (r.status != 200 || at == std::string::npos) {
+      return -1;
+    }
     return std::stoi(r.body.substr(at + key.size()));
   }
 
@@ -72,7 +74,9 @@ TEST_F(NetworkFaultTest, MessagesToABlackholedNodeQueueAtTheRelayAndArriveOnceIn
   }
   ASSERT_TRUE(WaitFor([&] { return RelaySessionsOpen() == 1; })) << "the relay kept KEN's session";
   // ... these into the relay's queue for KEN, with no session at all.
-  for (const auto& id : SendMany("FRA", "KEN", 5, "late")) ids.push_back(id);
+  for (const auto& id : SendMany("FRA", "KEN", 5, "late")) {
+    ids.push_back(id);
+  }
   EXPECT_TRUE(ListFolder(net_.get(), "KEN", v1::FOLDER_INBOX).empty());
   ken_link_->SetBlackhole(false);
   ASSERT_TRUE(WaitFor([&] {

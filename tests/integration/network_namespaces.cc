@@ -19,7 +19,9 @@ bool ProcessAlive(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
 std::vector<std::string> WithProgram(std::vector<std::string> args) {
   if (!args.empty() && args[0].find('/') == std::string::npos) {
     const std::string path = FindProgram(args[0]);
-    if (!path.empty()) args[0] = path;
+    if (!path.empty()) {
+      args[0] = path;
+    }
   }
   return args;
 }
@@ -35,10 +37,16 @@ void RemoveStaleNamespaces() {
   std::string line;
   while (std::getline(list, line)) {
     const std::string name = line.substr(0, line.find(' '));
-    if (name.rfind("pocnf", 0) != 0) continue;
+    if (name.rfind("pocnf", 0) != 0) {
+      continue;
+    }
     const std::string digits = name.substr(5, name.find('-') - 5);
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (!ProcessAlive(static_cast<pid_t>(std::stol(digits)))) Ip({"netns", "del", name});
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    if (!ProcessAlive(static_cast<pid_t>(std::stol(digits)))) {
+      Ip({"netns", "del", name});
+    }
   }
 }
 
@@ -46,14 +54,18 @@ void RemoveStaleNamespaces() {
 
 std::string FindProgram(const std::string& name) {
   for (const char* dir : {"/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"}) {
-    const std::string path = dir + name;
-    if (::access(path.c_str(), X_OK) == 0) return path;
+    std::string path = dir + name;
+    if (::access(path.c_str(), X_OK) == 0) {
+      return path;
+    }
   }
   return "";
 }
 
 std::string NetworkNamespaces::Unavailable() {
-  if (FindProgram("ip").empty()) return "the `ip` program (iproute2) is not installed";
+  if (FindProgram("ip").empty()) {
+    return "the `ip` program (iproute2) is not installed";
+  }
   const std::string probe = "pocnf" + std::to_string(::getpid()) + "-probe";
   const RunResult made = Ip({"netns", "add", probe});
   if (made.exit_code != 0) {
@@ -75,14 +87,18 @@ NetworkNamespaces::NetworkNamespaces() : prefix_("pocnf" + std::to_string(::getp
 }
 
 NetworkNamespaces::~NetworkNamespaces() {
-  for (const std::string& name : made_) Ip({"netns", "del", name});
+  for (const std::string& name : made_) {
+    Ip({"netns", "del", name});
+  }
 }
 
 std::string NetworkNamespaces::Add(const std::string& name) {
-  const std::string full = Full(name);
+  std::string full = Full(name);
   const RunResult r = Ip({"netns", "add", full});
   EXPECT_EQ(r.exit_code, 0) << "ip netns add " << full << ": " << r.output;
-  if (r.exit_code == 0) made_.push_back(full);
+  if (r.exit_code == 0) {
+    made_.push_back(full);
+  }
   Run(name, {"ip", "link", "set", "lo", "up"});
   return full;
 }
@@ -116,7 +132,9 @@ std::string NetworkNamespaces::Run(const std::string& name,
   argv.insert(argv.end(), program.begin(), program.end());
   const RunResult r = RunCommand(argv);
   std::string command;
-  for (const auto& a : args) command += a + " ";
+  for (const auto& a : args) {
+    command += a + " ";
+  }
   EXPECT_EQ(r.exit_code, 0) << "in " << Full(name) << ": " << command << "failed: " << r.output;
   return r.output;
 }

@@ -10,7 +10,9 @@ namespace poc::testing {
 v1::SendResponse SendNotification(TestNetwork* net, const std::string& from,
                                   const std::vector<std::string>& to, const std::string& subject) {
   v1::SendRequest request;
-  for (const auto& r : to) request.add_recipients(r);
+  for (const auto& r : to) {
+    request.add_recipients(r);
+  }
   request.set_kind(v1::MESSAGE_TYPE_NOTIFICATION);
   v1::Template* t = request.mutable_template_();
   t->set_urgency(v1::URGENCY_PRIORITY);
@@ -30,6 +32,7 @@ v1::SendResponse SendNotification(TestNetwork* net, const std::string& from,
 std::vector<std::string> SendMany(TestNetwork* net, const std::string& from, const std::string& to,
                                   int n, const std::string& tag) {
   std::vector<std::string> ids;
+  ids.reserve(n);
   for (int i = 0; i < n; ++i) {
     ids.push_back(SendNotification(net, from, {to}, tag + " " + std::to_string(i)).message_id());
   }
@@ -108,7 +111,9 @@ v1::ShowResponse ShowMessage(TestNetwork* net, const std::string& state, const s
 bool AllDelivered(TestNetwork* net, const std::string& state, const std::vector<std::string>& ids) {
   for (const auto& id : ids) {
     const v1::MessageSummary s = ShowMessage(net, state, id).summary();
-    if (s.recipient_count() == 0 || s.delivered_to() != s.recipient_count()) return false;
+    if (s.recipient_count() == 0 || s.delivered_to() != s.recipient_count()) {
+      return false;
+    }
   }
   return true;
 }
@@ -117,7 +122,9 @@ int CountLines(const std::string& log, const std::string& text) {
   std::istringstream in(log);
   std::string line;
   int n = 0;
-  while (std::getline(in, line)) n += line.find(text) != std::string::npos ? 1 : 0;
+  while (std::getline(in, line)) {
+    n += line.find(text) != std::string::npos ? 1 : 0;
+  }
   return n;
 }
 
