@@ -64,17 +64,7 @@ class NetnsFaultTest : public ::testing::Test {
 
   std::vector<std::string> SendMany(const std::string& from, const std::string& to, int n,
                                     const std::string& tag) {
-<<<<<<< HEAD
     return poc::testing::SendMany(net_.get(), from, to, n, tag);
-=======
-    std::vector<std::string> ids;
-    ids.reserve(n);
-    for (int i = 0; i < n; ++i) {
-      ids.push_back(
-          SendNotification(net_.get(), from, {to}, tag + " " + std::to_string(i)).message_id());
-    }
-    return ids;
->>>>>>> netfault
   }
 
   std::unique_ptr<NetworkNamespaces> namespaces_;
