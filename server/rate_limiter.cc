@@ -17,7 +17,8 @@ absl::Duration RateLimiter::Take(const std::string& key) {
   auto [it, inserted] = buckets_.try_emplace(key, Bucket{burst, now});
   Bucket& bucket = it->second;
   if (!inserted && now > bucket.refilled) {
-    const double earned = absl::ToDoubleSeconds(now - bucket.refilled) * options_.rate_per_second;
+    const double earned =
+        absl::FDivDuration(now - bucket.refilled, absl::Seconds(1)) * options_.rate_per_second;
     bucket.tokens = std::min(burst, bucket.tokens + earned);
     bucket.refilled = now;
   }
