@@ -6,6 +6,7 @@
 
 #include "common/rpc/grpc_status.h"
 #include "server/access_policy.h"
+#include "server/exercise_service.h"
 #include "server/relay_session.h"
 
 namespace poc {
@@ -48,6 +49,11 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
     core_->metrics->submits_rejected[static_cast<size_t>(message.status().code()) % 17].fetch_add(
         1);
     reactor->Finish(ToGrpcStatus(message.status()));
+    return reactor;
+  }
+  if (IsExerciseAcknowledgement(*message)) {
+    SubmitExerciseAcknowledgement(core_, *std::move(message), request->envelope(), reactor,
+                                  response);
     return reactor;
   }
   const RelaySigner* signer = core_->signer;
