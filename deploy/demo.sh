@@ -178,6 +178,26 @@ if wait_until ACCREDITED "$POCCTL" observer list --secretariat "$SECRETARIAT" --
 fi
 record "Observer accreditation: proposed, silence from every State, accredited" "$ok"
 
+echo "${BOLD}9. The Secretariat pings every State; three operators acknowledge in time; the Secretariat reads the report${OFF}"
+ok=failed
+echo "${DIM}[Secretariat]\$ pocctl exercise create --name \"Demo ping\" --targets all --at now --deadline 8s --mode acknowledge${OFF}"
+out=$("$POCCTL" exercise create --secretariat "$SECRETARIAT" --name "Demo ping" --targets all \
+      --at now --deadline 8s --mode acknowledge --json)
+EX=$(echo "$out" | json_str id)
+report() { "$POCCTL" exercise report "$EX" --secretariat "$SECRETARIAT" "$@"; }
+if [ -n "$EX" ] && wait_until '"delivered": *4' report --json; then
+  PING=$(report --json | json_str ping_id)
+  say_ctl KEN inbox
+  for s in FRA DEU KEN; do say_ctl "$s" ack "$PING"; done
+  echo "    (Brazil's operator does not answer)"
+  if wait_until '"closed_at": *"2' report --json; then
+    echo "${DIM}[Secretariat]\$ pocctl exercise report ${EX:0:8}${OFF}"
+    report | sed 's/^/    /'
+    report --json | grep -q '"responded": *3' && ok=ok
+  fi
+fi
+record "Ping exercise: all four States pinged, three acknowledged in time, the report says BRA did not" "$ok"
+
 echo "${BOLD}Summary${OFF}"
 failed=0
 for i in "${!STEPS[@]}"; do

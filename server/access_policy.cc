@@ -28,6 +28,16 @@ const std::vector<AccessRule>& AccessRules() {
        "a State objects for itself, signed with its own key"},
       {Rpc::kListObservers, "poc.v1.Observers/ListObservers", true, true, true,
        "States and the Secretariat see every proposal; an observer only its own"},
+      {Rpc::kCreateExercise, "poc.v1.Exercises/CreateExercise", false, true, false,
+       "the Secretariat schedules ping exercises"},
+      {Rpc::kListExercises, "poc.v1.Exercises/ListExercises", true, true, true,
+       "exercises and their reports are published to States and observers"},
+      {Rpc::kGetExercise, "poc.v1.Exercises/GetExercise", true, true, true,
+       "exercises and their reports are published to States and observers"},
+      {Rpc::kCancelExercise, "poc.v1.Exercises/CancelExercise", false, true, false,
+       "the Secretariat cancels its own exercises"},
+      {Rpc::kGetExerciseReport, "poc.v1.Exercises/GetExerciseReport", true, true, true,
+       "exercises and their reports are published to States and observers"},
   };
   return rules;
 }

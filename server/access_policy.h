@@ -30,6 +30,11 @@ enum class Rpc {
   kProposeObserver,
   kObjectToObserver,
   kListObservers,
+  kCreateExercise,
+  kListExercises,
+  kGetExercise,
+  kCancelExercise,
+  kGetExerciseReport,
 };
 
 struct AccessRule {

@@ -9,6 +9,7 @@
 #include "server/access_policy.h"
 #include "server/directory_holder.h"
 #include "server/directory_publisher.h"
+#include "server/exercise_store.h"
 #include "server/rate_limiter.h"
 #include "server/relay_metrics.h"
 #include "server/relay_signer.h"
@@ -21,9 +22,10 @@ namespace poc {
 struct RelayCore {
   RelayStore* store;
   DirectoryHolder* directory;
-  DirectoryPublisher* publisher;  // every change of the directory goes through it
-  RevocationHolder* revocations;  // the CRL in force (may hold null)
-  const ObserverGate* observers;  // which observer certificates are accredited
+  DirectoryPublisher* publisher;       // every change of the directory goes through it
+  RevocationHolder* revocations;       // the CRL in force (may hold null)
+  const ObserverGate* observers;       // which observer certificates are accredited
+  ExerciseStore* exercises = nullptr;  // ping exercises (acknowledgements come in by Submit)
   const RelaySigner* signer;
   const Clock* clock;
   SubmissionLimits limits;

@@ -103,6 +103,21 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   relay->observer_gate_ = std::make_unique<StoreObserverGate>(relay->store_.get(), clock,
                                                               relay->observer_decider_.get());
 
+  // Likewise exercise runs that fell due, and deadlines that passed, while the relay was down.
+  ASSIGN_OR_RETURN(relay->exercise_store_, SqliteExerciseStore::Open(relay->store_.get()));
+  RelayServer* const server = relay.get();
+  relay->exercise_scheduler_ = std::make_unique<ExerciseScheduler>(
+      relay->exercise_store_.get(), relay->directory_.get(), relay->signer_.get(), clock,
+      [server](const std::vector<std::string>& states) {
+        if (server->core_) {  // null during the start-up catch-up: no session is open yet
+          server->core_->registry.Wake(states);
+        }
+      });
+  if (absl::Status s = relay->exercise_scheduler_->CatchUp(); !s.ok()) {
+    return absl::Status(s.code(), config.database + ": cannot catch up on exercise runs: " +
+                                      std::string(s.message()));
+  }
+
   ASSIGN_OR_RETURN(relay->audit_, AuditLog::Open(relay->store_.get(), relay->signer_->key(),
                                                  config.audit_origin, clock, &relay->metrics_));
   relay->audit_service_ = std::make_unique<AuditService>(
@@ -116,6 +131,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   core.publisher = relay->publisher_.get();
   core.revocations = &relay->revocations_;
   core.observers = relay->observer_gate_.get();
+  core.exercises = relay->exercise_store_.get();
   core.signer = relay->signer_.get();
   core.clock = clock;
   core.limits.max_message_bytes = config.max_message_bytes;
@@ -128,6 +144,8 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   relay->service_ = std::make_unique<RelayService>(relay->core_.get());
   relay->observer_service_ = std::make_unique<ObserverService>(
       relay->core_.get(), relay->observer_decider_.get(), config.observer_silence_period);
+  relay->exercise_service_ =
+      std::make_unique<ExerciseService>(relay->core_.get(), relay->exercise_scheduler_.get());
 
   // Standard tooling on the gRPC port: grpc.health.v1 and server reflection.
   grpc::EnableDefaultHealthCheckService(true);
@@ -137,6 +155,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   builder.RegisterService(relay->service_.get());
   builder.RegisterService(relay->audit_service_.get());
   builder.RegisterService(relay->observer_service_.get());
+  builder.RegisterService(relay->exercise_service_.get());
   // Oversize messages get a clear INVALID_ARGUMENT from the relay, not a transport error.
   builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes * 2 + 64 * 1024));
   SetServerKeepalive(config.keepalive, &builder);
@@ -158,6 +177,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   }
   relay->audit_->StartPeriodic(config.checkpoint_interval);
   relay->observer_decider_->Start();
+  relay->exercise_scheduler_->Start();
   spdlog::info(
       "relay serving gRPC on port {}, HTTP on {} (directory version {}, {} States, "
       "audit size {})",
@@ -200,6 +220,9 @@ void RelayServer::Shutdown(absl::Duration grace) {
   }
   if (observer_decider_) {
     observer_decider_->Stop();
+  }
+  if (exercise_scheduler_) {
+    exercise_scheduler_->Stop();
   }
   if (store_) {
     store_->Shutdown();

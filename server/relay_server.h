@@ -11,6 +11,8 @@
 #include "absl/status/statusor.h"
 #include "server/audit/audit_log.h"
 #include "server/audit/audit_service.h"
+#include "server/exercise_scheduler.h"
+#include "server/exercise_service.h"
 #include "server/http/relay_http_server.h"
 #include "server/observer_decider.h"
 #include "server/observer_gate.h"
@@ -19,6 +21,7 @@
 #include "server/relay_core.h"
 #include "server/relay_metrics.h"
 #include "server/relay_service.h"
+#include "server/sqlite_exercise_store.h"
 #include "server/sqlite_relay_store.h"
 #include "server/tls_reloader.h"
 
@@ -70,6 +73,9 @@ class RelayServer {
   std::unique_ptr<ObserverDecider> observer_decider_;
   std::unique_ptr<StoreObserverGate> observer_gate_;
   std::unique_ptr<ObserverService> observer_service_;
+  std::unique_ptr<SqliteExerciseStore> exercise_store_;
+  std::unique_ptr<ExerciseScheduler> exercise_scheduler_;
+  std::unique_ptr<ExerciseService> exercise_service_;
   RelayMetrics metrics_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<AuditService> audit_service_;

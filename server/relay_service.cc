@@ -6,7 +6,9 @@
 
 #include "common/rpc/grpc_status.h"
 #include "server/access_policy.h"
+#include "server/exercise_service.h"
 #include "server/relay_session.h"
+#include "server/submit_answer.h"
 
 namespace poc {
 namespace {
@@ -88,6 +90,11 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
     reactor->Finish(ToGrpcStatus(message.status()));
     return reactor;
   }
+  if (IsExerciseAcknowledgement(*message)) {
+    SubmitExerciseAcknowledgement(core_, *std::move(message), request.envelope(), reactor,
+                                  raw_response);
+    return reactor;
+  }
   const RelaySigner* signer = core_->signer;
   auto receipt_fields = std::make_shared<NewMessage>(*message);
   receipt_fields->envelope.clear();
@@ -109,23 +116,16 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
           reactor->Finish(ToGrpcStatus(out.status()));
           return;
         }
-        v1::SubmitResponse response;
-        if (!response.mutable_receipt()->ParseFromString(out->receipt)) {
-          reactor->Finish(grpc::Status(grpc::StatusCode::INTERNAL, "stored receipt is damaged"));
-          return;
+        const grpc::Status answered = WriteSubmitAnswer(*out, *core_->metrics, raw_response);
+        if (answered.ok()) {
+          if (out->duplicate) {
+            spdlog::info("submit {} from {}: duplicate, original receipt returned", id, sender);
+          } else {
+            spdlog::info("stored {} from {} for {} recipient(s)", id, sender,
+                         out->recipients.size());
+          }
         }
-        response.set_duplicate(out->duplicate);
-        (out->duplicate ? core_->metrics->submits_duplicate : core_->metrics->submits_accepted)
-            .fetch_add(1);
-        if (out->duplicate) {
-          spdlog::info("submit {} from {}: duplicate, original receipt returned", id, sender);
-        } else {
-          spdlog::info("stored {} from {} for {} recipient(s)", id, sender, out->recipients.size());
-        }
-        bool own_buffer = false;
-        const grpc::Status serialized = grpc::SerializationTraits<v1::SubmitResponse>::Serialize(
-            response, raw_response, &own_buffer);
-        reactor->Finish(serialized);
+        reactor->Finish(answered);
         core_->registry.Wake(out->recipients);
       });
   return reactor;

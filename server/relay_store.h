@@ -55,7 +55,9 @@ struct DeliveryRecord {
 };
 
 struct DeliveryOutcome {
-  std::string sender;  // whose queue gained the receipt notice; empty if nothing changed
+  // Whose queue gained the receipt notice; empty if nothing changed. "secretariat" for an
+  // exercise ping, whose receipt is queued for nobody (the relay keeps it).
+  std::string sender;
 };
 
 struct QueueItem {

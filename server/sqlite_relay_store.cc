@@ -8,6 +8,7 @@
 
 #include "common/crypto/sha256.h"
 #include "common/status_macros.h"
+#include "common/template/validation.h"
 #include "common/util/time_format.h"
 #include "server/observer_rules.h"
 
@@ -251,6 +252,20 @@ void SqliteRelayStore::Shutdown() {
   }
 }
 
+void SqliteRelayStore::Write(WriteOp op, std::function<void(absl::Status)> done) {
+  committer_->Enqueue(
+      [this, op = std::move(op)](SqliteDatabase& db) -> absl::Status { return op(db, *leaves_); },
+      [this, done = std::move(done)](absl::Status s) {
+        audit_size_.store(leaves_->size());
+        done(std::move(s));
+      });
+}
+
+absl::Status SqliteRelayStore::Read(const std::function<absl::Status(SqliteDatabase& db)>& read) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  return read(*reader_);
+}
+
 void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
                               std::function<void(absl::StatusOr<SubmitOutcome>)> done) {
   auto out = std::make_shared<SubmitOutcome>();
@@ -356,6 +371,8 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
           return absl::InternalError("queued message " + rec->message_id + " is missing");
         }
         out->sender = sender.ColumnText(0);
+        // An exercise ping's receipt goes to no node: the relay, which sent it, keeps it.
+        const bool to_node = out->sender != kSecretariatAddress;
         v1::AuditEvent event;
         event.set_type(v1::AUDIT_EVENT_DELIVERED);
         *event.mutable_relay_time() = ToProto(rec->relay_time);
@@ -364,11 +381,13 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
         event.set_sender(out->sender);
         event.set_state(rec->state);
         event.set_receipt_hash(rec->receipt_hash);
-        ASSIGN_OR_RETURN(SqliteStatement notice,
-                         db.Prepare("INSERT INTO queue(state, kind, message_id, payload) "
-                                    "VALUES(?, 2, ?, ?)"));
-        RETURN_IF_ERROR(
-            notice.Bind(1, out->sender).Bind(2, rec->message_id).BindBlob(3, rec->receipt).Run());
+        if (to_node) {
+          ASSIGN_OR_RETURN(SqliteStatement notice,
+                           db.Prepare("INSERT INTO queue(state, kind, message_id, payload) "
+                                      "VALUES(?, 2, ?, ?)"));
+          RETURN_IF_ERROR(
+              notice.Bind(1, out->sender).Bind(2, rec->message_id).BindBlob(3, rec->receipt).Run());
+        }
         ASSIGN_OR_RETURN(SqliteStatement upd,
                          db.Prepare("UPDATE deliveries SET delivered_at_ms = ?, receipt = ?, "
                                     "audit_index = ? WHERE message_id = ? AND state = ?"));

@@ -76,6 +76,15 @@ class SqliteRelayStore final : public RelayStore {
   // Stops accepting writes and waits for queued ones to commit.
   void Shutdown();
 
+  // For the relay's other features kept in this same file (server/sqlite_exercise_store.h):
+  // `op` runs inside a group commit, on the writer thread, with the audit log's leaf writer, so
+  // that its rows and its leaves commit together (append leaves last: once a leaf is appended
+  // nothing else in the op may fail). `done` runs after the commit, as for the store's own ops.
+  using WriteOp = std::function<absl::Status(SqliteDatabase& db, AuditLeafWriter& leaves)>;
+  void Write(WriteOp op, std::function<void(absl::Status)> done);
+  // Runs `read` on the reader connection (committed data only), one read at a time.
+  absl::Status Read(const std::function<absl::Status(SqliteDatabase& db)>& read);
+
  private:
   // The completion of a committed op whose result the op wrote to `*out`: publishes the new
   // audit size, then answers `done` with the result, or with the op's (or commit's) error.

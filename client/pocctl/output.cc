@@ -29,8 +29,11 @@ absl::Status ReportSendResponse(const v1::SendResponse& r, CommandContext& ctx) 
   switch (r.state()) {
     case v1::OUTBOX_STATE_SUBMITTED:
       if (!ctx.json()) {
-        ctx.out() << "Sent " << r.message_id() << " to " << JoinList(r.recipients()) << " (audit #"
-                  << r.audit_index() << ").\n";
+        // Only an acknowledgement of an exercise ping goes to no State: the relay keeps it.
+        ctx.out() << "Sent " << r.message_id() << " to "
+                  << (r.recipients().empty() ? std::string("the Secretariat")
+                                             : JoinList(r.recipients()))
+                  << " (audit #" << r.audit_index() << ").\n";
       }
       return absl::OkStatus();
     case v1::OUTBOX_STATE_QUEUED:

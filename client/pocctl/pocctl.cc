@@ -10,6 +10,7 @@
 #include "client/pocctl/ack.h"
 #include "client/pocctl/audit_command.h"
 #include "client/pocctl/directory_command.h"
+#include "client/pocctl/exercise_command.h"
 #include "client/pocctl/help_formatter.h"
 #include "client/pocctl/inbox.h"
 #include "client/pocctl/key_command.h"
@@ -44,6 +45,7 @@ constexpr char kFooter[] =
     "  pocctl key announce --key /var/lib/poc/next/next.key\n"
     "  pocctl audit verify\n"
     "  pocctl observer list\n"
+    "  pocctl exercise report 0190c3a2 --secretariat secretariat.toml\n"
     "Run pocctl COMMAND --help for each command's flags.";
 
 constexpr char kGlobalFlags[] =
@@ -111,9 +113,11 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
   CLI::App* key_cmd = AddKeyCommand(app, &key);
   ObserverOptions observer;
   CLI::App* observer_cmd = AddObserverCommand(app, &observer);
+  ExerciseOptions exercise;
+  CLI::App* exercise_cmd = AddExerciseCommand(app, &exercise);
   // Subcommand help does not list the parent's flags; name them.
   for (CLI::App* cmd : {send_cmd, inbox_cmd, sent_cmd, show_cmd, ack_cmd, reply_cmd, status_cmd,
-                        directory_cmd, audit_cmd, key_cmd, observer_cmd}) {
+                        directory_cmd, audit_cmd, key_cmd, observer_cmd, exercise_cmd}) {
     cmd->footer(cmd->get_footer() + "\n\n" + kGlobalFlags);
   }
   // Set after the subcommands, which would otherwise inherit it.
@@ -148,6 +152,8 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
     status = RunKey(key, ctx);
   } else if (observer_cmd->parsed()) {
     status = RunObserver(observer, ctx);
+  } else if (exercise_cmd->parsed()) {
+    status = RunExercise(exercise, ctx);
   } else if (audit_cmd->parsed()) {
     const bool err_is_tty = env.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
     status = RunAudit(audit, ctx, *env.err, err_is_tty);

@@ -70,7 +70,7 @@ absl::StatusOr<std::unique_ptr<SecretariatRelay>> SecretariatRelay::Open(
   auto channel =
       grpc::CreateCustomChannel(config.relay, *credentials, RelayChannelArguments(relay_name));
   return std::unique_ptr<SecretariatRelay>(
-      new SecretariatRelay(config.relay, v1::Observers::NewStub(channel), timeout));
+      new SecretariatRelay(config.relay, std::move(channel), timeout));
 }
 
 absl::Status SecretariatRelay::Failed(const grpc::Status& s) const {

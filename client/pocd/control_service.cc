@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "client/pocd/acknowledgement.h"
 #include "client/pocd/key_file_switch.h"
 #include "common/crypto/key_files.h"
 #include "common/directory/key_rotation.h"
@@ -101,6 +102,11 @@ grpc::Status ControlService::Reply(grpc::ServerContext*, const v1::ReplyRequest*
   if (!original.ok()) {
     return ToGrpcStatus(original.status());
   }
+  if (original->message().kind() == v1::MESSAGE_TYPE_EXERCISE_PING) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        "message " + original->message().id() +
+                            " is an exercise ping; answer it with `pocctl ack`, not a reply");
+  }
   v1::Message message;
   message.add_recipients(original->message().sender());
   message.set_kind(v1::MESSAGE_TYPE_RESPONSE);
@@ -126,19 +132,7 @@ grpc::Status ControlService::Ack(grpc::ServerContext*, const v1::AckRequest* req
                         "message " + m.id() + " was already acknowledged at " +
                             FormatUtc(FromProto(original->summary().acknowledged_at())));
   }
-  v1::Message ack;
-  ack.add_recipients(m.sender());
-  ack.set_kind(v1::MESSAGE_TYPE_ACKNOWLEDGEMENT);
-  ack.set_in_reply_to(m.id());
-  ack.set_drill(m.drill());
-  v1::Template* t = ack.mutable_template_();
-  t->set_urgency(m.template_().urgency());
-  t->set_level(m.template_().level());
-  t->set_tlp(m.template_().tlp());
-  if (!request->note().empty()) {
-    t->set_summary(request->note());
-    t->set_language(m.template_().language().empty() ? "en" : m.template_().language());
-  }
+  v1::Message ack = MakeAcknowledgement(m, request->note());
   const absl::Time now = clock_->Now();
   return SignStoreSubmit(std::move(ack), response, [&](const std::string& ack_id) {
     return store_->MarkAcknowledged(m.id(), ack_id, now);

@@ -88,6 +88,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
   options.software = kPocdSoftware;
   const char* seam = std::getenv("POC_TEST_EXIT_BEFORE_RECEIPT");
   options.exit_before_receipt = seam != nullptr && std::string(seam) == "1";
+  options.exercise_auto_ack = config.exercise_auto_ack;
   node->link_ =
       std::make_unique<RelayLink>(options, channel, node->store_.get(), node->directory_.get(),
                                   node->signing_key_.get(), relay_key, clock);

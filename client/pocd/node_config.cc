@@ -35,6 +35,10 @@ void NodeConfig::Bind(ConfigBinder* b) {
   b->AddString("--alarm-command", "alarm_command", &alarm_command_text,
                "program (and arguments, separated by spaces; no shell) run on each new witness "
                "alarm, with the alarm as one JSON object on its stdin");
+  b->AddBool("--exercise-auto-ack", "exercise_auto_ack", &exercise_auto_ack,
+             "acknowledge the Secretariat's exercise pings in acknowledge mode automatically, "
+             "as soon as they are stored (for machine-only checks; the exercise report shows "
+             "these acknowledgements as automatic)");
   b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
   b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
 }

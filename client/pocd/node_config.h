@@ -34,6 +34,8 @@ struct NodeConfig {
   std::string evidence_dir = "evidence";
   std::string alarm_command_text;          // program and arguments, split on spaces
   std::vector<std::string> alarm_command;  // argv, run without a shell; empty: none
+  // Acknowledge the Secretariat's exercise pings automatically (machine-only checks).
+  bool exercise_auto_ack = false;
   bool log_json = false;
   std::string log_level = "info";
 

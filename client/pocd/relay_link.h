@@ -42,6 +42,8 @@ class RelayLink {
     // Test seam for crash tests: exit the process right after storing a delivery, before the
     // receipt is sent (environment variable POC_TEST_EXIT_BEFORE_RECEIPT=1).
     bool exit_before_receipt = false;
+    // Acknowledge exercise pings in acknowledge mode by ourselves (exercise_auto_ack).
+    bool exercise_auto_ack = false;
   };
 
   RelayLink(Options options, std::shared_ptr<grpc::Channel> channel, NodeStore* store,

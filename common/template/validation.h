@@ -22,6 +22,11 @@
 
 namespace poc {
 
+// The one address that is not a State: exercise pings are sent by "secretariat" (signed by the
+// relay's key), and a State's acknowledgement of a ping goes back to it (proto/poc/v1/
+// exercises.proto).
+inline constexpr std::string_view kSecretariatAddress = "secretariat";
+
 // The limits a deployment may tune. Fixed limits (subject 200 bytes, summary and requested
 // action 2,000 bytes, indicators 64 KiB, 32 sectors of 64 bytes, a STIX bundle of 192 KiB
 // nested at most 64 deep) are part of the template's contract and live in validation.cc.
@@ -32,6 +37,8 @@ struct ValidationLimits {
 
 // All rules for a whole message:
 //  - id a UUIDv7; sender an ISO 3166-1 alpha-3 code; recipients as ValidateRecipients;
+//  - except: an EXERCISE_PING's sender may be kSecretariatAddress, and an ACKNOWLEDGEMENT may
+//    be addressed to kSecretariatAddress alone (the acknowledgement of a ping);
 //  - created_at set; kind a known value other than UNSPECIFIED; RESPONSE and ACKNOWLEDGEMENT
 //    need in_reply_to, and in_reply_to, when present, is a UUIDv7;
 //  - the template as ValidateTemplate.

@@ -6,6 +6,7 @@
 
 #include "poc/v1/audit_service.grpc.pb.h"
 #include "poc/v1/directory.pb.h"
+#include "poc/v1/exercises.grpc.pb.h"
 #include "poc/v1/observers.grpc.pb.h"
 #include "server/access_policy.h"
 #include "tests/integration/test_network.h"
@@ -18,6 +19,7 @@ grpc::Status Call(Rpc rpc, const std::shared_ptr<grpc::Channel>& channel) {
   auto relay = v1::Relay::NewStub(channel);
   auto audit = v1::Audit::NewStub(channel);
   auto observers = v1::Observers::NewStub(channel);
+  auto exercises = v1::Exercises::NewStub(channel);
   grpc::ClientContext ctx;
   SetTestDeadline(&ctx);
   switch (rpc) {
@@ -84,6 +86,26 @@ grpc::Status Call(Rpc rpc, const std::shared_ptr<grpc::Channel>& channel) {
     case Rpc::kListObservers: {
       v1::ListObserversResponse response;
       return observers->ListObservers(&ctx, v1::ListObserversRequest(), &response);
+    }
+    case Rpc::kCreateExercise: {
+      v1::CreateExerciseResponse response;  // an empty request: INVALID_ARGUMENT if let in
+      return exercises->CreateExercise(&ctx, v1::CreateExerciseRequest(), &response);
+    }
+    case Rpc::kListExercises: {
+      v1::ListExercisesResponse response;
+      return exercises->ListExercises(&ctx, v1::ListExercisesRequest(), &response);
+    }
+    case Rpc::kGetExercise: {
+      v1::GetExerciseResponse response;  // no such exercise: NOT_FOUND if let in
+      return exercises->GetExercise(&ctx, v1::GetExerciseRequest(), &response);
+    }
+    case Rpc::kCancelExercise: {
+      v1::CancelExerciseResponse response;  // no such exercise: NOT_FOUND if let in
+      return exercises->CancelExercise(&ctx, v1::CancelExerciseRequest(), &response);
+    }
+    case Rpc::kGetExerciseReport: {
+      v1::GetExerciseReportResponse response;  // no such exercise: NOT_FOUND if let in
+      return exercises->GetExerciseReport(&ctx, v1::GetExerciseReportRequest(), &response);
     }
   }
   return grpc::Status(grpc::StatusCode::INTERNAL, "no call for this RPC in the test");
@@ -158,9 +180,9 @@ TEST_F(RolesTest, EveryRpcLetsThroughExactlyTheRolesItsRuleNames) {
       }
     }
   }
-  // Submit, Session, AnnounceKey, AddCosignature, ProposeObserver and ObjectToObserver deny two
-  // roles each; GetDirectory denies observers.
-  EXPECT_EQ(denials, 13);
+  // Submit, Session, AnnounceKey, AddCosignature, ProposeObserver, ObjectToObserver,
+  // CreateExercise and CancelExercise deny two roles each; GetDirectory denies observers.
+  EXPECT_EQ(denials, 17);
 }
 
 }  // namespace

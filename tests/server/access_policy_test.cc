@@ -17,7 +17,8 @@ TEST(AccessPolicyTest, EveryRpcHasExactlyOneRule) {
   for (Rpc rpc :
        {Rpc::kSubmit, Rpc::kSession, Rpc::kGetDirectory, Rpc::kGetCheckpoint,
         Rpc::kGetInclusionProof, Rpc::kGetConsistencyProof, Rpc::kGetEntries, Rpc::kAddCosignature,
-        Rpc::kProposeObserver, Rpc::kObjectToObserver, Rpc::kListObservers}) {
+        Rpc::kProposeObserver, Rpc::kObjectToObserver, Rpc::kListObservers, Rpc::kCreateExercise,
+        Rpc::kListExercises, Rpc::kGetExercise, Rpc::kCancelExercise, Rpc::kGetExerciseReport}) {
     int rules = 0;
     for (const AccessRule& rule : AccessRules()) rules += rule.rpc == rpc ? 1 : 0;
     EXPECT_EQ(rules, 1) << RuleFor(rpc).name;
@@ -50,6 +51,14 @@ TEST(AccessPolicyTest, OnlyTheSecretariatProposesAndOnlyStatesObject) {
   EXPECT_FALSE(RuleFor(Rpc::kProposeObserver).state);
   EXPECT_TRUE(RuleFor(Rpc::kObjectToObserver).state);
   EXPECT_FALSE(RuleFor(Rpc::kObjectToObserver).secretariat);
+}
+
+TEST(AccessPolicyTest, OnlyTheSecretariatSchedulesAndCancelsExercises) {
+  for (Rpc rpc : {Rpc::kCreateExercise, Rpc::kCancelExercise}) {
+    EXPECT_TRUE(RuleFor(rpc).secretariat) << RuleFor(rpc).name;
+    EXPECT_FALSE(RuleFor(rpc).state) << RuleFor(rpc).name;
+    EXPECT_FALSE(RuleFor(rpc).observer) << RuleFor(rpc).name;
+  }
 }
 
 TEST(AccessPolicyTest, AMissingCertificateIsUnauthenticated) {

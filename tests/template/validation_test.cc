@@ -64,6 +64,29 @@ TEST(ValidationTest, RejectsASenderThatIsNotAnIso3Code) {
   EXPECT_THAT(ErrorOf(m), StartsWith("sender: "));
 }
 
+TEST(ValidationTest, OnlyAnExercisePingComesFromTheSecretariat) {
+  v1::Message m = ValidMessage();
+  m.set_sender(std::string(kSecretariatAddress));
+  EXPECT_THAT(ErrorOf(m), StartsWith("sender: "));
+  m.set_kind(v1::MESSAGE_TYPE_EXERCISE_PING);
+  EXPECT_EQ(ErrorOf(m), "OK");
+}
+
+TEST(ValidationTest, OnlyAnAcknowledgementAloneGoesToTheSecretariat) {
+  v1::Message m = ValidMessage();
+  m.set_kind(v1::MESSAGE_TYPE_ACKNOWLEDGEMENT);
+  m.set_in_reply_to(NewUuidV7(kCreated));
+  m.clear_recipients();
+  m.add_recipients(std::string(kSecretariatAddress));
+  EXPECT_EQ(ErrorOf(m), "OK");
+  m.add_recipients("KEN");
+  EXPECT_THAT(ErrorOf(m), StartsWith("recipients[0]: "));
+  m.clear_recipients();
+  m.add_recipients(std::string(kSecretariatAddress));
+  m.set_kind(v1::MESSAGE_TYPE_RESPONSE);
+  EXPECT_THAT(ErrorOf(m), StartsWith("recipients[0]: "));
+}
+
 TEST(ValidationTest, AcceptsStatesGroupsAndAll) {
   v1::Message m = ValidMessage();
   m.clear_recipients();

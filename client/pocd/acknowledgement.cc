@@ -1,0 +1,23 @@
+#include "client/pocd/acknowledgement.h"
+
+namespace poc {
+
+v1::Message MakeAcknowledgement(const v1::Message& original, const std::string& note) {
+  v1::Message ack;
+  ack.add_recipients(original.sender());
+  ack.set_kind(v1::MESSAGE_TYPE_ACKNOWLEDGEMENT);
+  ack.set_in_reply_to(original.id());
+  ack.set_drill(original.drill());
+  v1::Template* t = ack.mutable_template_();
+  t->set_urgency(original.template_().urgency());
+  t->set_level(original.template_().level());
+  t->set_tlp(original.template_().tlp());
+  if (!note.empty()) {
+    t->set_summary(note);
+    t->set_language(original.template_().language().empty() ? "en"
+                                                            : original.template_().language());
+  }
+  return ack;
+}
+
+}  // namespace poc

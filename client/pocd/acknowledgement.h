@@ -1,0 +1,20 @@
+// The acknowledgement of a received message, as `pocctl ack` asks for it and as pocd's
+// exercise_auto_ack makes it by itself (client/pocd/exercise_auto_ack.h).
+#ifndef POC_CLIENT_POCD_ACKNOWLEDGEMENT_H_
+#define POC_CLIENT_POCD_ACKNOWLEDGEMENT_H_
+
+#include <string>
+
+#include "poc/v1/message.pb.h"
+
+namespace poc {
+
+// An ACKNOWLEDGEMENT of `original`, to be signed by this node: addressed to its sender (for an
+// exercise ping, "secretariat"), in reply to it, with its drill mark, urgency, level and TLP;
+// `note`, when not empty, is the summary, in the original's language (English if it has none).
+// Id, sender and created_at are left to the signer.
+v1::Message MakeAcknowledgement(const v1::Message& original, const std::string& note);
+
+}  // namespace poc
+
+#endif  // POC_CLIENT_POCD_ACKNOWLEDGEMENT_H_
