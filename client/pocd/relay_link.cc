@@ -169,6 +169,11 @@ void RelayLink::SessionLoop() {
   std::mt19937 rng(std::random_device{}());
   while (true) {
     grpc::ClientContext ctx;
+    // Wait for the channel to connect instead of failing at once while it is in its own
+    // reconnect backoff: otherwise each failed try doubles this loop's backoff too, and a relay
+    // restarted often (the soak kills it every second) left nodes without a session for 15 s
+    // and more while it served. The channel's backoff (at most 5 s) now decides alone.
+    ctx.set_wait_for_ready(true);
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) {
