@@ -1,9 +1,13 @@
 #include "tests/integration/soak_verifier.h"
 
 #include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -20,6 +24,8 @@ namespace {
 
 constexpr uint32_t kEverything = 1u << 24;  // a List limit above any soak's message count
 constexpr size_t kMaxProblems = 40;
+// Deadlines of the verdict's own calls: bounds on a 2-core machine shared with other work.
+constexpr absl::Duration kCallDeadline = absl::Seconds(30);
 
 void Problem(std::vector<std::string>* problems, std::string line) {
   if (problems->size() < kMaxProblems) {
@@ -30,7 +36,7 @@ void Problem(std::vector<std::string>* problems, std::string line) {
 bool ListFolder(v1::NodeControl::Stub& node, const std::string& state, v1::Folder folder,
                 std::vector<v1::MessageSummary>* out, std::string* error) {
   grpc::ClientContext ctx;
-  SetTestDeadline(&ctx, absl::Seconds(30));
+  SetTestDeadline(&ctx, kCallDeadline);
   v1::ListRequest request;
   request.set_folder(folder);
   request.set_limit(kEverything);
@@ -47,7 +53,7 @@ bool ListFolder(v1::NodeControl::Stub& node, const std::string& state, v1::Folde
 bool ShowMessage(v1::NodeControl::Stub& node, const std::string& state, const std::string& id,
                  v1::ShowResponse* out, std::string* error) {
   grpc::ClientContext ctx;
-  SetTestDeadline(&ctx);
+  SetTestDeadline(&ctx, kCallDeadline);
   v1::ShowRequest request;
   request.set_message_id(id);
   const grpc::Status s = node.Show(&ctx, request, out);
@@ -60,7 +66,7 @@ bool ShowMessage(v1::NodeControl::Stub& node, const std::string& state, const st
 
 bool NodeStatus(v1::NodeControl::Stub& node, v1::StatusResponse* out) {
   grpc::ClientContext ctx;
-  SetTestDeadline(&ctx, absl::Seconds(5));
+  SetTestDeadline(&ctx, kCallDeadline);
   return node.Status(&ctx, v1::StatusRequest(), out).ok();
 }
 
@@ -72,15 +78,19 @@ SoakVerifier::SoakVerifier(TestNetwork* net, std::vector<std::string> states)
 v1::NodeControl::Stub& SoakVerifier::Control(const std::string& state) {
   std::unique_ptr<v1::NodeControl::Stub>& stub = controls_[state];
   if (!stub) {
-    stub = net_->Control(state);
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(-1);  // a long soak's folders outgrow gRPC's 4 MiB default
+    stub = v1::NodeControl::NewStub(
+        grpc::CreateCustomChannel("unix:" + net_->NodeDir(state) + "/control.sock",
+                                  grpc::InsecureChannelCredentials(), args));
   }
   return *stub;
 }
 
-size_t SoakVerifier::Outstanding(const std::vector<AnsweredSend>& answered, std::string* example) {
+std::optional<size_t> SoakVerifier::Outstanding(const std::vector<AnsweredSend>& answered,
+                                                std::string* example) {
+  // First what Status tells cheaply: while outboxes are not empty the inboxes cannot be.
   size_t owed = 0;
-  std::map<std::string, std::set<std::string>> inbox;  // state -> ids
-  std::map<std::string, v1::MessageSummary> sent;      // id -> the sender's summary
   for (const std::string& state : states_) {
     v1::StatusResponse status;
     if (!NodeStatus(Control(state), &status) || !status.connected()) {
@@ -90,15 +100,22 @@ size_t SoakVerifier::Outstanding(const std::vector<AnsweredSend>& answered, std:
       *example = absl::StrCat(state, " has ", status.outbox_queued(), " message(s) queued");
       owed += status.outbox_queued();
     }
+  }
+  if (owed > 0) {
+    return owed;
+  }
+  std::map<std::string, std::set<std::string>> inbox;  // state -> ids
+  std::map<std::string, v1::MessageSummary> sent;      // id -> the sender's summary
+  for (const std::string& state : states_) {
     std::vector<v1::MessageSummary> list;
     if (!ListFolder(Control(state), state, v1::FOLDER_INBOX, &list, example)) {
-      return owed + 1;
+      return std::nullopt;
     }
     for (const auto& m : list) {
       inbox[state].insert(m.id());
     }
     if (!ListFolder(Control(state), state, v1::FOLDER_SENT, &list, example)) {
-      return owed + 1;
+      return std::nullopt;
     }
     for (auto& m : list) {
       sent[m.id()] = std::move(m);
@@ -122,20 +139,32 @@ size_t SoakVerifier::Outstanding(const std::vector<AnsweredSend>& answered, std:
   return owed;
 }
 
-bool SoakVerifier::WaitUntilSettled(const std::vector<AnsweredSend>& answered,
-                                    absl::Duration timeout, std::string* why) {
-  size_t owed = 0;
-  const bool settled = WaitFor(
-      [&] {
-        owed = Outstanding(answered, why);
-        return owed == 0;
-      },
-      timeout);
-  if (!settled) {
-    *why = absl::StrCat(owed, " item(s) still owed after ", absl::FormatDuration(timeout),
-                        ", e.g. ", *why);
+bool SoakVerifier::WaitUntilSettled(const std::vector<AnsweredSend>& answered, absl::Duration stall,
+                                    absl::Duration limit, std::string* why) {
+  const absl::Time end = absl::Now() + limit;
+  absl::Time changed = absl::Now();
+  std::optional<size_t> owed;
+  while (true) {
+    const std::optional<size_t> now_owed = Outstanding(answered, why);
+    if (now_owed == 0u) {
+      return true;
+    }
+    if (now_owed.has_value() && now_owed != owed) {
+      owed = now_owed;
+      changed = absl::Now();
+    }
+    if (absl::Now() > end || absl::Now() - changed > stall) {
+      break;
+    }
+    // Reading every inbox and sent folder is not free for the nodes: not too often.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
-  return settled;
+  *why = absl::StrCat(owed.has_value() ? absl::StrCat(*owed) : "an unknown number of",
+                      " item(s) still owed ",
+                      absl::Now() > end ? "after " + absl::FormatDuration(limit)
+                                        : "and nothing changed for " + absl::FormatDuration(stall),
+                      ", e.g. ", *why);
+  return false;
 }
 
 SoakTally SoakVerifier::Verify(const std::vector<AnsweredSend>& answered,
@@ -284,7 +313,7 @@ void SoakVerifier::VerifyAudit(const std::vector<AnsweredSend>& answered, SoakTa
   uint64_t size = 0;
   {
     grpc::ClientContext ctx;
-    SetTestDeadline(&ctx);
+    SetTestDeadline(&ctx, kCallDeadline);
     v1::GetCheckpointRequest request;
     request.set_fresh(true);
     v1::GetCheckpointResponse response;
@@ -300,7 +329,7 @@ void SoakVerifier::VerifyAudit(const std::vector<AnsweredSend>& answered, SoakTa
   std::map<std::pair<std::string, std::string>, int> delivered;  // (id, state) -> leaves
   for (uint64_t start = 0; start < size;) {
     grpc::ClientContext ctx;
-    SetTestDeadline(&ctx, absl::Seconds(30));
+    SetTestDeadline(&ctx, kCallDeadline);
     v1::GetEntriesRequest request;
     request.set_start(start);
     request.set_count(std::min<uint64_t>(1000, size - start));
@@ -353,7 +382,7 @@ void SoakVerifier::VerifyAudit(const std::vector<AnsweredSend>& answered, SoakTa
   // The whole log, root recomputed from every entry, as an auditor holding a node's
   // credentials checks it.
   const RunResult verify =
-      RunCommand({"/usr/bin/timeout", "120", BinaryPath("client/pocctl/pocctl"), "--node",
+      RunCommand({"/usr/bin/timeout", "300", BinaryPath("client/pocctl/pocctl"), "--node",
                   net_->NodeDir(states_.front()), "audit", "verify", "--json"});
   if (verify.exit_code != 0 || verify.output.find("\"verified\":true") == std::string::npos) {
     Problem(problems, "pocctl audit verify failed: " + verify.output);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,19 +33,22 @@ class SoakVerifier {
  public:
   SoakVerifier(TestNetwork* net, std::vector<std::string> states);
 
-  // Waits (at most `timeout`) until every node is connected, every outbox is empty, and every
-  // answered message is in each recipient's inbox with its receipt back at the sender. True
-  // when it all arrived; otherwise `*why` says what is still missing.
-  bool WaitUntilSettled(const std::vector<AnsweredSend>& answered, absl::Duration timeout,
-                        std::string* why);
+  // Waits until every node is connected, every outbox is empty, and every answered message is
+  // in each recipient's inbox with its receipt back at the sender: true when it all arrived.
+  // Gives up when nothing changed for `stall`, or after `limit` (a long soak leaves a backlog
+  // that takes a while to drain); `*why` then says what is still missing.
+  bool WaitUntilSettled(const std::vector<AnsweredSend>& answered, absl::Duration stall,
+                        absl::Duration limit, std::string* why);
 
   // Checks inboxes, receipts, content and the audit log, adding one line per broken promise to
   // `*problems` (at most a few dozen are kept; the counts hold them all).
   SoakTally Verify(const std::vector<AnsweredSend>& answered, std::vector<std::string>* problems);
 
  private:
-  // What is still owed now: deliveries and receipts not yet there, messages still queued.
-  size_t Outstanding(const std::vector<AnsweredSend>& answered, std::string* example);
+  // What is still owed now: nodes not connected and messages still queued, or when there are
+  // none, deliveries and receipts not yet there. nullopt when a node's folders cannot be read.
+  std::optional<size_t> Outstanding(const std::vector<AnsweredSend>& answered,
+                                    std::string* example);
   // One control channel per node, kept: the nodes stay up while the verdict is read.
   v1::NodeControl::Stub& Control(const std::string& state);
   void VerifyAudit(const std::vector<AnsweredSend>& answered, SoakTally* tally,
