@@ -43,6 +43,13 @@ const std::map<std::string, std::vector<std::string>>& Groups() {
   return *groups;
 }
 
+// The relay signs a checkpoint every second while the log grows (default 10 s), so that the
+// witnesses (every 2 s) check its log for consistency across many of its restarts.
+const std::vector<std::string>& RelayFlags() {
+  static const auto* flags = new std::vector<std::string>{"--checkpoint-interval", "1s"};
+  return *flags;
+}
+
 constexpr int kTrafficThreads = 3;
 constexpr int kDefaultKills = 20;
 // Time between two kills, and how long the victim stays down.
@@ -91,7 +98,7 @@ class SoakTest : public ::testing::Test {
       // Witnesses check the relay's checkpoints across its restarts, often enough to matter.
       net_->SetNodeExtras(state, "witness_interval = \"2s\"");
     }
-    net_->StartRelay();
+    net_->StartRelay(RelayFlags());
     ASSERT_FALSE(HasFatalFailure());
     for (const std::string& state : States()) {
       net_->StartNode(state);
@@ -116,9 +123,11 @@ class SoakTest : public ::testing::Test {
   // Starts the relay as StartRelay does, without waiting, and kills it a moment later: while it
   // opens and checks its store, or just after it began to serve.
   void KillRelayWhileStarting() {
-    net_->relay().Start({BinaryPath("server/poc-relay"), "--config",
-                         net_->dir() + "/relay/relay.toml", "--listen", net_->relay_address()},
-                        net_->dir() + "/relay/relay.log");
+    std::vector<std::string> argv{BinaryPath("server/poc-relay"), "--config",
+                                  net_->dir() + "/relay/relay.toml", "--listen",
+                                  net_->relay_address()};
+    argv.insert(argv.end(), RelayFlags().begin(), RelayFlags().end());
+    net_->relay().Start(argv, net_->dir() + "/relay/relay.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(Uniform(0, kMaxStartupKillMs)));
     net_->StopRelay(SIGKILL);
   }
@@ -164,7 +173,7 @@ class SoakTest : public ::testing::Test {
           KillRelayWhileStarting();
           ++startup_kills;
         }
-        net_->StartRelay();
+        net_->StartRelay(RelayFlags());
       }
       if (what != kRelay) {
         if (Uniform(0, 3) == 0) {
