@@ -12,6 +12,7 @@
 // (the timing, hence the exact interleaving, still varies).
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -109,12 +110,27 @@ class SoakTest : public ::testing::Test {
     }
   }
 
-  // Only the test kills: a process found dead before its kill crashed by itself.
+  static std::string LogTail(const Process& process) {
+    const std::string log = process.Log();
+    return log.substr(log.size() > 3000 ? log.size() - 3000 : 0);
+  }
+
+  // Only the test kills: a process found dead at the end crashed or exited by itself.
   static void ExpectAlive(Process& process, const std::string& who) {
     if (!process.Running()) {
-      const std::string log = process.Log();
-      ADD_FAILURE() << who << " exited by itself; its log ends:\n"
-                    << log.substr(log.size() > 3000 ? log.size() - 3000 : 0);
+      ADD_FAILURE() << who << " exited by itself; its log ends:\n" << LogTail(process);
+    }
+  }
+
+  // `status` (from Stop(SIGKILL)) must say the test's SIGKILL ended the process: anything else
+  // means it had exited or crashed by itself before, also during a start that was cut short.
+  static void ExpectKilled(int status, const Process& process, const std::string& who) {
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
+      ADD_FAILURE() << who << " exited by itself ("
+                    << (WIFEXITED(status) ? "exit code " + std::to_string(WEXITSTATUS(status))
+                                          : "signal " + std::to_string(WTERMSIG(status)))
+                    << ") before the test killed it; its log ends:\n"
+                    << LogTail(process);
     }
   }
 
@@ -129,7 +145,7 @@ class SoakTest : public ::testing::Test {
     argv.insert(argv.end(), RelayFlags().begin(), RelayFlags().end());
     net_->relay().Start(argv, net_->dir() + "/relay/relay.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(Uniform(0, kMaxStartupKillMs)));
-    net_->StopRelay(SIGKILL);
+    ExpectKilled(net_->StopRelay(SIGKILL), net_->relay(), "poc-relay (starting)");
   }
 
   // The same for a node: killed while it opens its store or just after it connected.
@@ -138,7 +154,8 @@ class SoakTest : public ::testing::Test {
         {BinaryPath("client/pocd/pocd"), "--config", net_->NodeDir(state) + "/pocd.toml"},
         net_->NodeDir(state) + "/pocd.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(Uniform(0, kMaxStartupKillMs)));
-    net_->StopNode(state, SIGKILL);
+    ExpectKilled(net_->StopNode(state, SIGKILL), net_->node(state),
+                 "pocd of " + state + " (starting)");
   }
 
   void Soak(Victims victims) {
@@ -158,13 +175,11 @@ class SoakTest : public ::testing::Test {
                                                     : Uniform(kRelay, kRelayAndNode);
       const std::string& node = States()[Uniform(0, static_cast<int>(States().size()) - 1)];
       if (what != kNode) {
-        ExpectAlive(net_->relay(), "poc-relay");
-        net_->StopRelay(SIGKILL);
+        ExpectKilled(net_->StopRelay(SIGKILL), net_->relay(), "poc-relay");
         ++relay_kills;
       }
       if (what != kRelay) {
-        ExpectAlive(net_->node(node), "pocd of " + node);
-        net_->StopNode(node, SIGKILL);
+        ExpectKilled(net_->StopNode(node, SIGKILL), net_->node(node), "pocd of " + node);
         ++node_kills;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(Uniform(0, kMaxDownMs)));
