@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cstdlib>
+#include <thread>
 
+#include "absl/strings/numbers.h"
 #include "common/crypto/sha256.h"
 #include "common/envelope/signed.h"
 #include "common/rpc/grpc_status.h"
@@ -12,6 +15,23 @@
 #include "poc/v1/message.pb.h"
 
 namespace poc {
+namespace {
+
+// Test seam (tests/integration/session_opening_test.cc): with
+// POC_TEST_SESSION_REGISTER_DELAY_MS=<ms> a new session, once its first queue read is done,
+// waits that long before it registers to be woken, which widens the window a message committed
+// meanwhile falls into.
+absl::Duration TestRegisterDelay() {
+  static const absl::Duration delay = [] {
+    const char* text = std::getenv("POC_TEST_SESSION_REGISTER_DELAY_MS");
+    int ms = 0;
+    return text != nullptr && absl::SimpleAtoi(text, &ms) && ms > 0 ? absl::Milliseconds(ms)
+                                                                    : absl::ZeroDuration();
+  }();
+  return delay;
+}
+
+}  // namespace
 
 RelaySession::RelaySession(RelayCore* core, std::string state, std::string certificate_serial)
     : core_(core), state_(std::move(state)), serial_(std::move(certificate_serial)) {
@@ -29,7 +49,21 @@ RelaySession::RelaySession(RelayCore* core, std::string state, std::string certi
     FetchLocked();
   }
   StartRead(&in_);
+  if (const absl::Duration delay = TestRegisterDelay(); delay > absl::ZeroDuration()) {
+    for (bool fetching = true; fetching;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      std::lock_guard<std::mutex> lock(mu_);
+      fetching = fetching_;
+    }
+    spdlog::warn("test seam: the session of {} read its queue and registers in {}", state_,
+                 absl::FormatDuration(delay));
+    std::this_thread::sleep_for(absl::ToChronoNanoseconds(delay));
+  }
   core_->registry.Register(state_, this, serial_);
+  // The first fetch may have read the queue just before a message to this State was committed,
+  // whose wake-up then found no session registered: without looking again, that message waited
+  // for the next one to this State, however long that took.
+  Wake();
 }
 
 void RelaySession::Wake() {

@@ -20,6 +20,7 @@ namespace {
 constexpr absl::Duration kRpcTimeout = absl::Seconds(10);
 constexpr absl::Duration kObserverCheckInterval = absl::Minutes(1);
 constexpr size_t kKeptOutcomes = 256;  // enough for every operator waiting at once
+constexpr absl::Duration kReconnectPoll = absl::Milliseconds(100);
 
 bool IsFinalRejection(grpc::StatusCode code) {
   switch (code) {
@@ -113,6 +114,26 @@ bool RelayLink::SleepUnlessStopping(absl::Duration d) {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait_for(lock, absl::ToChronoNanoseconds(d), [this] { return stopping_; });
   return !stopping_;
+}
+
+bool RelayLink::AwaitRetry(absl::Duration backoff) {
+  // A session refused over a working connection waits out the whole backoff. One that failed
+  // because the relay could not be reached is tried again as soon as the channel, which keeps
+  // reconnecting with its own backoff (at most 5 s apart), connects: waiting out this loop's
+  // doubled backoff on top of the channel's left nodes without a session for 15 s and more
+  // while a relay restarted every second served (found by the soak test). GetState(true) also
+  // makes an idle channel connect.
+  const bool reachable = channel_->GetState(false) == GRPC_CHANNEL_READY;
+  const absl::Time until = absl::Now() + backoff;
+  for (absl::Time now = absl::Now(); now < until; now = absl::Now()) {
+    if (!SleepUnlessStopping(std::min(until - now, kReconnectPoll))) {
+      return false;
+    }
+    if (!reachable && channel_->GetState(true) == GRPC_CHANNEL_READY) {
+      return true;
+    }
+  }
+  return true;
 }
 
 void RelayLink::SetDisconnected(const std::string& why) {
@@ -245,7 +266,7 @@ void RelayLink::SessionLoop() {
                                 : status.error_message() + " (" +
                                       std::to_string(status.error_code()) + ")");
     std::uniform_int_distribution<int64_t> jitter(0, absl::ToInt64Milliseconds(backoff) / 2);
-    if (!SleepUnlessStopping(backoff + absl::Milliseconds(jitter(rng)))) {
+    if (!AwaitRetry(backoff + absl::Milliseconds(jitter(rng)))) {
       return;
     }
     backoff = std::min(backoff * 2, absl::Seconds(10));

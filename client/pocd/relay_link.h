@@ -95,6 +95,9 @@ class RelayLink {
   void HandleReceiptNotice(const v1::ReceiptNotice& notice);
   void SetDisconnected(const std::string& why);
   bool SleepUnlessStopping(absl::Duration d);
+  // Waits before the next session try: `backoff`, or less once the relay can be reached again.
+  // False when stopping.
+  bool AwaitRetry(absl::Duration backoff);
 
   const Options options_;
   std::shared_ptr<grpc::Channel> channel_;

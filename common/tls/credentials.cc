@@ -161,7 +161,13 @@ grpc::ChannelArguments RelayChannelArguments(const std::string& relay_name,
   SetClientKeepalive(keepalive, &args);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+  // Despite its name this is gRPC's minimum *connect timeout*: an attempt (TCP, TLS, HTTP/2)
+  // may take max(this, the current backoff). At 200 ms, handshakes with a busy relay (every node
+  // back at once after a restart) or on a loaded machine were cut short again and again: in the
+  // soak test's long run nodes went without a session for over a minute, logging "tcp handshaker
+  // shutdown". 5 s, as long as the longest backoff, so a silently dropped attempt is not
+  // waited for longer than gRPC would wait before the next one anyway.
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5000);
   return args;
 }
 
