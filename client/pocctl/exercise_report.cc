@@ -29,7 +29,8 @@ std::string Rfc3339(const google::protobuf::Timestamp& ts) {
 }
 
 std::string Seconds(const google::protobuf::Duration& d, bool set) {
-  return set ? absl::StrFormat("%.3f", absl::ToDoubleSeconds(DurationFromProto(d))) : "";
+  return set ? absl::StrFormat("%.3f", absl::FDivDuration(DurationFromProto(d), absl::Seconds(1)))
+             : "";
 }
 
 }  // namespace
