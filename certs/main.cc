@@ -2,5 +2,9 @@
 #include <iostream>
 
 #include "certs/pki_cli.h"
+#include "common/util/main_guard.h"
 
-int main(int argc, char** argv) { return poc::pki::RunPkiCli(argc, argv, std::cout, std::cerr); }
+int main(int argc, char** argv) {
+  return poc::GuardMain("poc-pki",
+                        [&] { return poc::pki::RunPkiCli(argc, argv, std::cout, std::cerr); });
+}

@@ -18,6 +18,7 @@
 #include "common/logging/protobuf_logs.h"
 #include "common/tls/credentials.h"
 #include "common/util/files.h"
+#include "common/util/main_guard.h"
 #include "server/audit/audit_check.h"
 #include "server/relay_server.h"
 
@@ -104,9 +105,7 @@ int RunCheck(const poc::RelayConfig& config, bool json) {
   return report->ok() ? 0 : 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int RunRelay(int argc, char** argv) {
   poc::RequireTls13();  // before gRPC or any thread starts
   CLI::App app{
       "poc-relay: the PoC Network relay. It authenticates each State by its TLS client\n"
@@ -225,4 +224,10 @@ int main(int argc, char** argv) {
   io.run();
   (*relay)->Shutdown();
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return poc::GuardMain("poc-relay", [&] { return RunRelay(argc, argv); });
 }

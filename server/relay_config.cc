@@ -114,7 +114,7 @@ absl::Status RelayConfig::Finish() {
     return keepalive_settings.status();
   }
   keepalive = *keepalive_settings;
-  if (max_message_bytes < 1024 || max_message_bytes > 4 * 1024 * 1024) {
+  if (max_message_bytes < 1024 || max_message_bytes > int64_t{4} * 1024 * 1024) {
     return absl::InvalidArgumentError(
         "[limits] max_message_bytes: must be between 1024 and 4194304");
   }

@@ -157,7 +157,8 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   builder.RegisterService(relay->observer_service_.get());
   builder.RegisterService(relay->exercise_service_.get());
   // Oversize messages get a clear INVALID_ARGUMENT from the relay, not a transport error.
-  builder.SetMaxReceiveMessageSize(static_cast<int>(config.max_message_bytes * 2 + 64 * 1024));
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(config.max_message_bytes * 2 + int64_t{64} * 1024));
   SetServerKeepalive(config.keepalive, &builder);
   relay->server_ = builder.BuildAndStart();
   if (!relay->server_ || relay->port_ == 0) {

@@ -239,7 +239,7 @@ void RelaySession::HandleFrame(const v1::NodeFrame& frame) {
       core_->metrics->delivery_refusals.fetch_add(1);
       Hold();
       core_->store->RecordRefusal(state_, seq, frame.delivery_reject().reason(),
-                                  core_->clock->Now(), [this, seq](absl::Status s) {
+                                  core_->clock->Now(), [this, seq](const absl::Status& s) {
                                     if (!s.ok())
                                       spdlog::error("recording refusal: {}", s.ToString());
                                     Answered(seq);
@@ -249,7 +249,7 @@ void RelaySession::HandleFrame(const v1::NodeFrame& frame) {
     case v1::NodeFrame::kNoticeAck: {
       const uint64_t seq = frame.notice_ack().seq();
       Hold();
-      core_->store->RecordNoticeAck(state_, seq, [this, seq](absl::Status s) {
+      core_->store->RecordNoticeAck(state_, seq, [this, seq](const absl::Status& s) {
         if (!s.ok()) spdlog::error("recording notice ack: {}", s.ToString());
         Answered(seq);
       });

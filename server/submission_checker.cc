@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "common/crypto/sha256.h"
 #include "common/envelope/signed.h"
 #include "common/template/validation.h"
@@ -53,7 +54,7 @@ absl::StatusOr<std::vector<std::string>> ExpandRecipients(const v1::Message& m,
       // keeps it (server/exercise_service.h) and delivers it to no State.
       continue;
     } else if (!directory.HasState(r)) {
-      return absl::InvalidArgumentError(field + ": " + r + " is not in the directory");
+      return absl::InvalidArgumentError(absl::StrCat(field, ": ", r, " is not in the directory"));
     } else {
       out.insert(r);
     }

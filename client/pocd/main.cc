@@ -9,6 +9,7 @@
 #include "client/pocd/node.h"
 #include "common/logging/logging.h"
 #include "common/tls/credentials.h"
+#include "common/util/main_guard.h"
 
 namespace {
 
@@ -17,9 +18,7 @@ int Fail(const std::string& what) {
   return 1;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int RunNode(int argc, char** argv) {
   poc::RequireTls13();  // before gRPC or any thread starts
   CLI::App app{
       "pocd: a State's PoC Network node. It holds the State's signing key and node certificate,\n"
@@ -59,4 +58,10 @@ int main(int argc, char** argv) {
   io.run();
   (*node)->Shutdown();
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return poc::GuardMain("pocd", [&] { return RunNode(argc, argv); });
 }

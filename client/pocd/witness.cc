@@ -13,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "common/checkpoint/witness_name.h"
 #include "common/crypto/sha256.h"
 #include "common/encoding/hex.h"
@@ -349,9 +350,9 @@ void Witness::Raise(const std::string& kind, const std::string& conflict, const 
     }
   }
   const absl::Time now = clock_->Now();
-  const std::string dir = options_.evidence_dir + "/" +
-                          absl::FormatTime("%Y%m%dT%H%M%SZ", now, absl::UTCTimeZone()) + "-" +
-                          kind + "-" + HexEncode(Sha256(conflict)).substr(0, 8);
+  const std::string dir = absl::StrCat(options_.evidence_dir, "/",
+                                       absl::FormatTime("%Y%m%dT%H%M%SZ", now, absl::UTCTimeZone()),
+                                       "-", kind, "-", HexEncode(Sha256(conflict)).substr(0, 8));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   for (const auto& [name, content] : evidence) {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/checkpoint/checkpoint.h"
 #include "common/checkpoint/cosignature.h"
 #include "common/checkpoint/signed_checkpoint.h"
@@ -176,8 +177,9 @@ absl::Status AuditLog::AddCosignature(const std::string& state,
       }
       mine = &sig;
     } else if (!other.empty()) {
-      return absl::PermissionDeniedError("the note holds a cosignature by " + sig.name + ", but " +
-                                         state + " may only cosign as " + name);
+      return absl::PermissionDeniedError(absl::StrCat("the note holds a cosignature by ", sig.name,
+                                                      ", but ", state, " may only cosign as ",
+                                                      name));
     }
   }
   if (mine == nullptr) {

@@ -19,7 +19,7 @@ namespace bhttp = boost::beast::http;
 
 constexpr std::chrono::seconds kIdleTimeout(kIdleTimeoutSeconds);
 // Closing stops after dropping this much of what the peer still sends.
-constexpr size_t kMaxDrainBytes = 64 * 1024;
+constexpr size_t kMaxDrainBytes = size_t{64} * 1024;
 
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();

@@ -108,7 +108,7 @@ absl::StatusOr<TilePath> ParseTilePath(std::string_view path) {
                                   needs_x ? "\" is not \"x\" and 3 digits" : "\" is not 3 digits"));
     }
     const uint64_t value =
-        static_cast<uint64_t>((group[0] - '0') * 100 + (group[1] - '0') * 10 + (group[2] - '0'));
+        uint64_t{100} * (group[0] - '0') + uint64_t{10} * (group[1] - '0') + (group[2] - '0');
     if (i == 0 && needs_x && value == 0) {
       return BadPath(path, "the index starts with a redundant \"x000\" element");
     }

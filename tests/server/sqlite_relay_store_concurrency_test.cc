@@ -77,6 +77,7 @@ class SqliteRelayStoreConcurrencyTest : public ::testing::Test {
   // may race with the first); returns once every answer is in.
   void SubmitFromThreads(Answers* answers, std::atomic<int>* duplicates) {
     std::vector<std::thread> threads;
+    threads.reserve(kSubmitters);
     for (int t = 0; t < kSubmitters; ++t) {
       threads.emplace_back([this, t, answers, duplicates] {
         for (int n = 0; n < kPerSubmitter; ++n) {
@@ -108,6 +109,7 @@ TEST_F(SqliteRelayStoreConcurrencyTest,
   std::atomic<int> reads{0};
   // Readers of the audit log while it grows: every size they see has a root.
   std::vector<std::thread> readers;
+  readers.reserve(2);
   for (int r = 0; r < 2; ++r) {
     readers.emplace_back([&] {
       while (!stop.load()) {

@@ -43,7 +43,7 @@ class CommandLineTest : public ::testing::Test {
   void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
 
   std::string WriteFile(const std::string& name, const std::string& contents) {
-    const std::string path = dir_ + "/" + name;
+    std::string path = dir_ + "/" + name;
     std::ofstream(path) << contents;
     return path;
   }

@@ -215,7 +215,7 @@ TEST_F(RelayHttpServerTest, ClientRecomputesTheCheckpointRootFromTilesAndEntries
   auto partial1 = DecodeHashTile(level1_partial);
   ASSERT_TRUE(partial1.ok());
   for (uint64_t j = 0; j < partial1->size(); ++j) known[{8, 256 + j}] = (*partial1)[j];
-  for (uint64_t i = 273 * 256; i < size; ++i) known[{0, i}] = leaf_hashes[i];
+  for (uint64_t i = uint64_t{273} * 256; i < size; ++i) known[{0, i}] = leaf_hashes[i];
   EXPECT_EQ(MthFromTiles(known, 0, size), root);
 }
 
@@ -244,7 +244,7 @@ TEST_F(RelayHttpServerTest, FullTilesAreImmutableAndPartialOnesShortLived) {
   EXPECT_EQ(Header(*bundle, bhttp::field::cache_control), "public, max-age=31536000, immutable");
 
   // A partial tile of an earlier size is a prefix of the full tile.
-  EXPECT_EQ(Fetch(*client, "/audit/tile/0/000.p/5"), full->body().substr(0, 5 * 32));
+  EXPECT_EQ(Fetch(*client, "/audit/tile/0/000.p/5"), full->body().substr(0, size_t{5} * 32));
 }
 
 TEST_F(RelayHttpServerTest, TilesThatDoNotExistYetAreNotFound) {

@@ -58,9 +58,10 @@ TEST(TilePathsTest, ParsesWhatTheSpecWrites) {
 }
 
 TEST(TilePathsTest, ParseInvertsFormat) {
-  const uint64_t indexes[] = {
-      0,       1,       999,       1000,       1001,       999999,
-      1000000, 1234067, 256 * 273, 1ull << 40, 1ull << 56, std::numeric_limits<uint64_t>::max()};
+  const uint64_t indexes[] = {0,          1,          999,
+                              1000,       1001,       999999,
+                              1000000,    1234067,    uint64_t{256} * 273,
+                              1ull << 40, 1ull << 56, std::numeric_limits<uint64_t>::max()};
   for (uint64_t index : indexes) {
     for (int width : {1, 17, 255, kTileWidth}) {
       for (const TilePath& tile : {Tile(0, index, width), Tile(5, index, width),
