@@ -1,5 +1,6 @@
 #include "server/drill_rules.h"
 
+#include <algorithm>
 #include <set>
 
 #include "common/iso3166/iso3166.h"

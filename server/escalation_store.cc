@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <future>
 #include <map>
+#include <set>
+#include <tuple>
 #include <utility>
 
 #include "common/crypto/sha256.h"
@@ -245,9 +247,11 @@ absl::StatusOr<std::vector<v1::DrillTargetResult>> ReadTargets(SqliteDatabase& d
                  " ORDER BY e.drill_step, e.state"));
   st.Bind(1, drill_id.empty() ? message_id : drill_id);
   std::vector<v1::DrillTargetResult> out;
-  auto time = [&st](int col, google::protobuf::Timestamp* ts) {
+  // Sets the field only for a non-NULL column: mutable_*() alone would mark it present.
+  auto time = [&st](int col, v1::DrillTargetResult* r,
+                    google::protobuf::Timestamp* (v1::DrillTargetResult::*field)()) {
     if (!st.ColumnIsNull(col)) {
-      *ts = ToProto(absl::FromUnixMillis(st.ColumnInt(col)));
+      *(r->*field)() = ToProto(absl::FromUnixMillis(st.ColumnInt(col)));
     }
   };
   while (true) {
@@ -259,16 +263,16 @@ absl::StatusOr<std::vector<v1::DrillTargetResult>> ReadTargets(SqliteDatabase& d
     r.set_step(static_cast<uint32_t>(st.ColumnInt(0)));
     r.set_state(st.ColumnText(1));
     r.set_message_id(st.ColumnText(2));
-    time(3, r.mutable_sent_at());
-    time(4, r.mutable_delivered_at());
-    time(5, r.mutable_reminded_at());
-    time(6, r.mutable_escalated_at());
+    time(3, &r, &v1::DrillTargetResult::mutable_sent_at);
+    time(4, &r, &v1::DrillTargetResult::mutable_delivered_at);
+    time(5, &r, &v1::DrillTargetResult::mutable_reminded_at);
+    time(6, &r, &v1::DrillTargetResult::mutable_escalated_at);
     if (!st.ColumnIsNull(7)) {
       r.set_escalated_to(st.ColumnText(7));
     }
-    time(8, r.mutable_secretariat_at());
-    time(9, r.mutable_acknowledged_at());
-    time(10, r.mutable_deadline_at());
+    time(8, &r, &v1::DrillTargetResult::mutable_secretariat_at);
+    time(9, &r, &v1::DrillTargetResult::mutable_acknowledged_at);
+    time(10, &r, &v1::DrillTargetResult::mutable_deadline_at);
     r.set_outcome(DrillTargetOutcome(r, now));
     out.push_back(std::move(r));
   }

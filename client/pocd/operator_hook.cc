@@ -20,6 +20,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "absl/time/clock.h"
 #include "common/util/time_format.h"
 
 extern char** environ;
