@@ -118,9 +118,10 @@ class EscalationTest : public ::testing::Test {
     const std::string script = net_->dir() + "/hook.sh";
     std::ofstream(script) << "#!/bin/sh\ncat >> " << hook_out_ << "\n";
     ::chmod(script.c_str(), 0755);
-    net_->SetNodeExtras("KEN", "[hook]\ncommand = \"" + script + "\"\ntimeout = \"5s\"\n");
-    net_->SetNodeExtras("DEU", "[hook]\nurl = \"http://127.0.0.1:" +
-                                   std::to_string(listener_.port()) + "/tickets\"\n");
+    // Dotted keys: the extras go among the top-level settings, before any table.
+    net_->SetNodeExtras("KEN", "hook.command = \"" + script + "\"\nhook.timeout = \"5s\"\n");
+    net_->SetNodeExtras("DEU", "hook.url = \"http://127.0.0.1:" + std::to_string(listener_.port()) +
+                                   "/tickets\"\n");
     // Urgent: remind after 2s, escalate to the diplomatic contact after 4s, to the Secretariat
     // after 6s.
     net_->StartRelay({"--escalation-urgent-remind-after", "2s",
@@ -226,7 +227,7 @@ class EscalationTest : public ::testing::Test {
     while (std::getline(in, line)) {
       const nlohmann::json j = nlohmann::json::parse(line);
       std::string event = j["event"];
-      if (j.contains("escalation_step")) event += ":" + j["escalation_step"].get<std::string>();
+      if (event == "escalation") event += ":" + j["escalation_step"].get<std::string>();
       if (j["drill"].get<bool>()) event += " (drill)";
       out.push_back(event);
     }
@@ -399,7 +400,7 @@ TEST_F(EscalationTest, BadScenariosAndCallersAreRefusedAndScheduleNothing) {
       {write("unknown.toml", "to = [\"KEN\", \"JPN\"]\n"),
        "scenario.steps[0].to[1]: JPN is not a State in the directory"},
       {write("past.toml", "to = [\"KEN\"]\nat = 2020-01-01T00:00:00Z\n"),
-       "scenario.steps[0].at: 2020-01-01 00:00:00 UTC is in the past"},
+       "scenario.steps[0].at: 2020-01-01T00:00:00Z is in the past"},
       {write("within.toml", "to = [\"KEN\"]\nacknowledge_within = \"forever\"\n"),
        "within.toml: step[0].acknowledge_within: 'forever' is not a duration"},
       {write("urgency.toml", "to = [\"KEN\"]\nurgency = \"soon\"\n"), "urgency.toml: line"},
