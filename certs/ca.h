@@ -6,8 +6,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "certs/openssl_ptr.h"
 #include "certs/x509_builder.h"
+#include "common/tls/openssl_ptr.h"
 
 namespace poc::pki {
 

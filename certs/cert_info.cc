@@ -6,11 +6,11 @@
 #include <cctype>
 #include <ctime>
 
-#include "certs/openssl_ptr.h"
 #include "certs/pem.h"
 #include "common/crypto/sha256.h"
 #include "common/encoding/hex.h"
 #include "common/status_macros.h"
+#include "common/tls/openssl_ptr.h"
 
 namespace poc::pki {
 namespace {

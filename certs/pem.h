@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "certs/openssl_ptr.h"
+#include "common/tls/openssl_ptr.h"
 
 namespace poc::pki {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "certs/openssl_ptr.h"
+#include "common/tls/openssl_ptr.h"
 
 namespace poc::pki {
 

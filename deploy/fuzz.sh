@@ -33,12 +33,16 @@ if [ -n "$ONLY" ]; then
 fi
 
 "$ROOT/deploy/install-deps.sh"
-# A separate folder: every library the targets link is compiled with clang's sanitizers.
-ARGS=(-DPOC_BUILD_FUZZERS=ON -DPOC_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo)
-if command -v ccache >/dev/null 2>&1; then
-  ARGS+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+# A folder of its own (every library the targets link is compiled with clang's sanitizers and
+# libFuzzer's coverage), or one configured with POC_BUILD_FUZZERS already, such as
+# deploy/sanitize.sh's build-asan, whose settings are kept.
+if ! grep -q '^POC_BUILD_FUZZERS:BOOL=ON' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
+  ARGS=(-DPOC_BUILD_FUZZERS=ON -DPOC_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+  if command -v ccache >/dev/null 2>&1; then
+    ARGS+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  fi
+  CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja "${ARGS[@]}" >/dev/null
 fi
-CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja "${ARGS[@]}" >/dev/null
 echo "fuzz: compiling ${#TARGETS[@]} target(s) in $BUILD_DIR"
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target "${TARGETS[@]}"
 

@@ -14,7 +14,8 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  # fuzzing (deploy/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
+  # the sanitized test build and fuzzing (deploy/sanitize.sh, deploy/fuzz.sh): clang with
+  # libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev
   # network-fault tests: network namespaces, veth links, nftables partitions
   iproute2 nftables

@@ -14,12 +14,6 @@
 namespace poc {
 namespace {
 
-grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl::Status& s) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(s));
-  return reactor;
-}
-
 absl::StatusOr<v1::ExerciseRecord> FindExercise(ExerciseStore* store, const std::string& id) {
   absl::StatusOr<std::vector<v1::ExerciseRecord>> records = store->ExerciseRecords();
   if (!records.ok()) {
@@ -41,14 +35,14 @@ grpc::ServerUnaryReactor* ExerciseService::CreateExercise(grpc::CallbackServerCo
   auto caller = AuthorizeCaller(context, Rpc::kCreateExercise, *core_);
   if (!caller.ok()) {
     spdlog::warn("exercise refused ({}): {}", context->peer(), caller.status().ToString());
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   const absl::Time now = core_->clock->Now();
   absl::StatusOr<v1::Exercise> exercise =
       CheckExerciseRequest(*request, core_->directory->Get()->view, now);
   if (!exercise.ok()) {
     spdlog::warn("exercise refused: {}", exercise.status().ToString());
-    return Done(context, exercise.status());
+    return FinishUnary(context, exercise.status());
   }
   exercise->set_id(NewUuidV7(now));
   *exercise->mutable_created_at() = ToProto(now);
@@ -77,17 +71,17 @@ grpc::ServerUnaryReactor* ExerciseService::ListExercises(grpc::CallbackServerCon
                                                          v1::ListExercisesResponse* response) {
   auto caller = AuthorizeCaller(context, Rpc::kListExercises, *core_);
   if (!caller.ok()) {
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   absl::StatusOr<std::vector<v1::ExerciseRecord>> records = core_->exercises->ExerciseRecords();
   if (!records.ok()) {
-    return Done(context, records.status());
+    return FinishUnary(context, records.status());
   }
   for (v1::ExerciseRecord& r : *records) {
     *response->add_records() = std::move(r);
   }
   *response->mutable_relay_time() = ToProto(core_->clock->Now());
-  return Done(context, absl::OkStatus());
+  return FinishUnary(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* ExerciseService::GetExercise(grpc::CallbackServerContext* context,
@@ -95,16 +89,16 @@ grpc::ServerUnaryReactor* ExerciseService::GetExercise(grpc::CallbackServerConte
                                                        v1::GetExerciseResponse* response) {
   auto caller = AuthorizeCaller(context, Rpc::kGetExercise, *core_);
   if (!caller.ok()) {
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   absl::StatusOr<v1::ExerciseRecord> record =
       FindExercise(core_->exercises, request->exercise_id());
   if (!record.ok()) {
-    return Done(context, record.status());
+    return FinishUnary(context, record.status());
   }
   *response->mutable_record() = *std::move(record);
   *response->mutable_relay_time() = ToProto(core_->clock->Now());
-  return Done(context, absl::OkStatus());
+  return FinishUnary(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* ExerciseService::CancelExercise(grpc::CallbackServerContext* context,
@@ -114,10 +108,10 @@ grpc::ServerUnaryReactor* ExerciseService::CancelExercise(grpc::CallbackServerCo
   if (!caller.ok()) {
     spdlog::warn("exercise cancellation refused ({}): {}", context->peer(),
                  caller.status().ToString());
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   if (request->reason().size() > 2000) {
-    return Done(context, absl::InvalidArgumentError("reason: at most 2000 bytes"));
+    return FinishUnary(context, absl::InvalidArgumentError("reason: at most 2000 bytes"));
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_->exercises->CancelExercise(request->exercise_id(), request->reason(), core_->clock->Now(),
@@ -141,21 +135,21 @@ grpc::ServerUnaryReactor* ExerciseService::GetExerciseReport(
     v1::GetExerciseReportResponse* response) {
   auto caller = AuthorizeCaller(context, Rpc::kGetExerciseReport, *core_);
   if (!caller.ok()) {
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   absl::StatusOr<v1::ExerciseRecord> record =
       FindExercise(core_->exercises, request->exercise_id());
   if (!record.ok()) {
-    return Done(context, record.status());
+    return FinishUnary(context, record.status());
   }
   const v1::Exercise& exercise = record->exercise();
   if (record->runs().empty()) {
-    return Done(context,
-                absl::FailedPreconditionError(
-                    "exercise " + exercise.id() + " has not run yet" +
-                    (record->status() == v1::EXERCISE_STATUS_SCHEDULED
-                         ? "; its first run is at " + FormatUtc(FromProto(record->next_run_at()))
-                         : std::string())));
+    return FinishUnary(
+        context, absl::FailedPreconditionError(
+                     "exercise " + exercise.id() + " has not run yet" +
+                     (record->status() == v1::EXERCISE_STATUS_SCHEDULED
+                          ? "; its first run is at " + FormatUtc(FromProto(record->next_run_at()))
+                          : std::string())));
   }
   const v1::ExerciseRun* chosen = &record->runs(record->runs_size() - 1);
   if (request->run() != 0) {
@@ -166,10 +160,11 @@ grpc::ServerUnaryReactor* ExerciseService::GetExerciseReport(
       }
     }
     if (chosen == nullptr) {
-      return Done(context, absl::NotFoundError("exercise " + exercise.id() + " has no run " +
-                                               std::to_string(request->run()) + " (" +
-                                               std::to_string(record->runs_size()) +
-                                               " fired; `pocctl exercise show` lists them)"));
+      return FinishUnary(context,
+                         absl::NotFoundError("exercise " + exercise.id() + " has no run " +
+                                             std::to_string(request->run()) + " (" +
+                                             std::to_string(record->runs_size()) +
+                                             " fired; `pocctl exercise show` lists them)"));
     }
   }
   const absl::Time now = core_->clock->Now();
@@ -177,7 +172,7 @@ grpc::ServerUnaryReactor* ExerciseService::GetExerciseReport(
   for (const v1::ExerciseRun& run : record->runs()) {
     absl::StatusOr<std::vector<TargetAnswer>> answers = core_->exercises->RunAnswers(run.ping_id());
     if (!answers.ok()) {
-      return Done(context, answers.status());
+      return FinishUnary(context, answers.status());
     }
     v1::ExerciseRunReport report =
         BuildExerciseRunReport(run, exercise.mode(), *answers, &directory->view, now);
@@ -193,7 +188,7 @@ grpc::ServerUnaryReactor* ExerciseService::GetExerciseReport(
   }
   *response->mutable_exercise() = exercise;
   *response->mutable_relay_time() = ToProto(now);
-  return Done(context, absl::OkStatus());
+  return FinishUnary(context, absl::OkStatus());
 }
 
 bool IsExerciseAcknowledgement(const NewMessage& message) {

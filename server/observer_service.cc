@@ -11,26 +11,16 @@
 #include "server/observer_rules.h"
 
 namespace poc {
-namespace {
-
-grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl::Status& s) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(s));
-  return reactor;
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* ObserverService::ProposeObserver(
     grpc::CallbackServerContext* context, const v1::ProposeObserverRequest* request,
     v1::ProposeObserverResponse* response) {
   auto caller = AuthorizeCaller(context, Rpc::kProposeObserver, *core_);
   if (!caller.ok()) {
     spdlog::warn("observer proposal refused ({}): {}", context->peer(), caller.status().ToString());
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   if (absl::Status s = ValidateProposalRequest(*request); !s.ok()) {
-    return Done(context, s);
+    return FinishUnary(context, s);
   }
   const absl::Time now = core_->clock->Now();
   v1::ObserverProposal proposal;
@@ -110,14 +100,14 @@ grpc::ServerUnaryReactor* ObserverService::ObjectToObserver(
   if (!caller.ok()) {
     spdlog::warn("observer objection refused ({}): {}", context->peer(),
                  caller.status().ToString());
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   const absl::Time now = core_->clock->Now();
   auto objection = VerifyObjection(request->objection(), caller->name, now);
   if (!objection.ok()) {
     spdlog::warn("observer objection from {} refused: {}", caller->name,
                  objection.status().ToString());
-    return Done(context, objection.status());
+    return FinishUnary(context, objection.status());
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const std::string state = caller->name;
@@ -149,11 +139,11 @@ grpc::ServerUnaryReactor* ObserverService::ListObservers(grpc::CallbackServerCon
                                                          v1::ListObserversResponse* response) {
   auto caller = AuthorizeCaller(context, Rpc::kListObservers, *core_);
   if (!caller.ok()) {
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   auto records = core_->store->ObserverRecords();
   if (!records.ok()) {
-    return Done(context, records.status());
+    return FinishUnary(context, records.status());
   }
   const absl::Time now = core_->clock->Now();
   for (v1::ObserverRecord& r : *records) {
@@ -169,7 +159,7 @@ grpc::ServerUnaryReactor* ObserverService::ListObservers(grpc::CallbackServerCon
     *response->add_records() = std::move(r);
   }
   *response->mutable_relay_time() = ToProto(now);
-  return Done(context, absl::OkStatus());
+  return FinishUnary(context, absl::OkStatus());
 }
 
 }  // namespace poc

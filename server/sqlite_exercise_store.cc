@@ -12,7 +12,7 @@
 namespace poc {
 namespace {
 
-constexpr char kSchema[] = R"sql(
+constexpr char kExerciseSchema[] = R"sql(
 -- Ping exercises (proto/poc/v1/exercises.proto): what the Secretariat scheduled, each run that
 -- fired, and each target's acknowledgement. Deliveries of a run's ping are the relay store's
 -- `deliveries` rows of its message (ping_id).
@@ -194,7 +194,7 @@ absl::Status InsertPing(SqliteDatabase& db, const ExercisePingEnvelope& ping, ab
 absl::StatusOr<std::unique_ptr<SqliteExerciseStore>> SqliteExerciseStore::Open(
     SqliteRelayStore* store) {
   std::promise<absl::Status> created;
-  store->Write([](SqliteDatabase& db, AuditLeafWriter&) { return db.Exec(kSchema); },
+  store->Write([](SqliteDatabase& db, AuditLeafWriter&) { return db.Exec(kExerciseSchema); },
                [&created](absl::Status s) { created.set_value(std::move(s)); });
   RETURN_IF_ERROR(created.get_future().get());
   return std::unique_ptr<SqliteExerciseStore>(new SqliteExerciseStore(store));

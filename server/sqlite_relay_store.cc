@@ -15,7 +15,7 @@
 namespace poc {
 namespace {
 
-constexpr char kSchema[] = R"sql(
+constexpr char kRelaySchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS messages(
   id TEXT PRIMARY KEY,
   hash BLOB NOT NULL,
@@ -180,7 +180,7 @@ absl::StatusOr<std::unique_ptr<SqliteRelayStore>> SqliteRelayStore::Open(
     const std::string& path, int max_batch, int64_t max_queued_per_state) {
   ASSIGN_OR_RETURN(auto writer, SqliteDatabase::Open(path));
   RETURN_IF_ERROR(writer->CheckIntegrity());
-  RETURN_IF_ERROR(writer->Exec(kSchema));
+  RETURN_IF_ERROR(writer->Exec(kRelaySchema));
   ASSIGN_OR_RETURN(auto leaves, AuditLeafWriter::Open(writer.get()));
   ASSIGN_OR_RETURN(auto reader, SqliteDatabase::Open(path));
   std::unique_ptr<SqliteRelayStore> store(new SqliteRelayStore(

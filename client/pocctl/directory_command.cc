@@ -66,20 +66,6 @@ std::string Lower(std::string s) {
   return s;
 }
 
-std::string CsvField(const std::string& value) {
-  if (value.find_first_of(",\"\r\n") == std::string::npos) {
-    return value;
-  }
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"') {
-      out += '"';
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string Validity(const v1::SigningKey& key) {
   if (!key.has_valid_from() && !key.has_valid_until()) {
     return "always";

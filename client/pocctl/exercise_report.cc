@@ -29,19 +29,8 @@ std::string Rfc3339(const google::protobuf::Timestamp& ts) {
 }
 
 std::string Seconds(const google::protobuf::Duration& d, bool set) {
-  return set ? absl::StrFormat("%.3f", absl::ToDoubleSeconds(DurationFromProto(d))) : "";
-}
-
-// CSV quoting (RFC 4180) for the one free-text-like column.
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) {
-    return text;
-  }
-  std::string out = "\"";
-  for (const char c : text) {
-    out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return out + "\"";
+  return set ? absl::StrFormat("%.3f", absl::FDivDuration(DurationFromProto(d), absl::Seconds(1)))
+             : "";
 }
 
 }  // namespace

@@ -5,16 +5,10 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/deadline.h"
 
 namespace poc::pocctl {
-namespace {
-
-void SetDeadline(grpc::ClientContext* ctx, absl::Duration timeout) {
-  ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout)));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 GrpcAuditSource::GrpcAuditSource(std::shared_ptr<grpc::Channel> channel, std::string address,
                                  absl::Duration timeout)

@@ -89,4 +89,18 @@ std::string OutboxStateWord(v1::OutboxState state) {
   }
 }
 
+std::string CsvField(const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) {
+    return value;
+  }
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"') {
+      out += '"';
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace poc::pocctl

@@ -39,6 +39,10 @@ std::string ShortId(std::string_view id, bool wide);
 // "KEN, BRA".
 std::string JoinList(const google::protobuf::RepeatedPtrField<std::string>& items);
 
+// `value` as one CSV field (RFC 4180): quoted, with its quotes doubled, when it holds a comma,
+// a quote or a line break; as it is otherwise.
+std::string CsvField(const std::string& value);
+
 // "queued", "submitted", "rejected".
 std::string OutboxStateWord(v1::OutboxState state);
 

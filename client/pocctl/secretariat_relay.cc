@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/config/config_binder.h"
+#include "common/rpc/deadline.h"
 #include "common/rpc/grpc_status.h"
 #include "common/status_macros.h"
 #include "common/tls/credentials.h"
@@ -27,10 +28,6 @@ struct SecretariatConfig {
     b->AddPath("--tls-key", "tls.key", &tls.key, "its private key (mode 0600)");
   }
 };
-
-void SetDeadline(grpc::ClientContext* ctx, absl::Duration timeout) {
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-}
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include "common/envelope/envelope_verifier.h"
 #include "common/envelope/relay_envelope.h"
 #include "common/envelope/signed.h"
+#include "common/rpc/deadline.h"
 #include "common/util/time_format.h"
 #include "poc/v1/message.pb.h"
 
@@ -33,10 +34,6 @@ bool IsFinalRejection(grpc::StatusCode code) {
     default:
       return false;
   }
-}
-
-void SetDeadline(grpc::ClientContext* ctx, absl::Duration timeout) {
-  ctx->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
 }
 
 // True when `state` is among the recipients as written, is a member of a group they name

@@ -18,6 +18,7 @@
 #include "common/encoding/hex.h"
 #include "common/merkle/hasher.h"
 #include "common/merkle/proof_verifier.h"
+#include "common/rpc/deadline.h"
 #include "common/status_macros.h"
 #include "common/tls/credentials.h"
 #include "common/util/time_format.h"
@@ -28,11 +29,7 @@ extern char** environ;
 namespace poc {
 namespace {
 
-constexpr absl::Duration kRpcTimeout = absl::Seconds(10);
-
-void SetDeadline(grpc::ClientContext* context) {
-  context->set_deadline(absl::ToChronoTime(absl::Now() + kRpcTimeout));
-}
+constexpr absl::Duration kWitnessRpcTimeout = absl::Seconds(10);
 
 std::string Short(const std::string& root) { return HexEncode(root).substr(0, 16); }
 
@@ -108,7 +105,7 @@ absl::Status Witness::CheckOnce() {
   v1::GetCheckpointResponse got;
   {
     grpc::ClientContext ctx;
-    SetDeadline(&ctx);
+    SetDeadline(&ctx, kWitnessRpcTimeout);
     grpc::Status s = stub->GetCheckpoint(&ctx, v1::GetCheckpointRequest(), &got);
     if (!s.ok()) {
       return absl::UnavailableError("cannot fetch the relay's audit checkpoint: " +
@@ -178,7 +175,7 @@ absl::Status Witness::CheckOnce() {
     request.set_second(cp.size);
     v1::GetConsistencyProofResponse proof;
     grpc::ClientContext ctx;
-    SetDeadline(&ctx);
+    SetDeadline(&ctx, kWitnessRpcTimeout);
     grpc::Status s = stub->GetConsistencyProof(&ctx, request, &proof);
     if (!s.ok() && s.error_code() != grpc::StatusCode::OUT_OF_RANGE) {
       return absl::UnavailableError("cannot fetch a consistency proof: " + s.error_message());
@@ -259,7 +256,7 @@ absl::Status Witness::Cosign(v1::Audit::Stub& stub, const OpenedCheckpoint& open
   request.set_note(opened.note.text + "\n" + opened.note.verified.front().Line() + mine.Line());
   v1::AddCosignatureResponse response;
   grpc::ClientContext ctx;
-  SetDeadline(&ctx);
+  SetDeadline(&ctx, kWitnessRpcTimeout);
   grpc::Status s = stub.AddCosignature(&ctx, request, &response);
   if (!s.ok()) {
     return absl::UnavailableError("the relay did not take our cosignature of size " +
@@ -284,7 +281,7 @@ absl::Status Witness::CheckInclusions(v1::Audit::Stub& stub, const Checkpoint& c
     request.set_tree_size(cp.size);
     v1::GetInclusionProofResponse response;
     grpc::ClientContext ctx;
-    SetDeadline(&ctx);
+    SetDeadline(&ctx, kWitnessRpcTimeout);
     grpc::Status s = stub.GetInclusionProof(&ctx, request, &response);
     const bool absent = s.error_code() == grpc::StatusCode::NOT_FOUND ||
                         s.error_code() == grpc::StatusCode::OUT_OF_RANGE;

@@ -2,6 +2,8 @@
 #ifndef POC_COMMON_RPC_GRPC_STATUS_H_
 #define POC_COMMON_RPC_GRPC_STATUS_H_
 
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
@@ -10,6 +12,10 @@ namespace poc {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// Finishes a unary callback call at once with `status`: `return FinishUnary(context, status);`.
+grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
+                                      const absl::Status& status);
 
 }  // namespace poc
 

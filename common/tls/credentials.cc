@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "common/status_macros.h"
+#include "common/tls/openssl_ptr.h"
 #include "common/tls/revocation_list.h"
 #include "common/util/files.h"
 
@@ -45,21 +46,6 @@ absl::StatusOr<PemFiles> ReadTlsFiles(const TlsFiles& files) {
   return pem;
 }
 
-// Owners for OpenSSL objects.
-struct X509Free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct StoreFree {
-  void operator()(X509_STORE* p) const { X509_STORE_free(p); }
-};
-struct StoreCtxFree {
-  void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-
 X509Ptr ReadCertificate(const std::string& pem) {
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   X509Ptr cert(PEM_read_bio_X509(bio, nullptr, nullptr, nullptr));
@@ -68,8 +54,8 @@ X509Ptr ReadCertificate(const std::string& pem) {
 }
 
 // Every certificate in a PEM bundle, into a trust store.
-std::unique_ptr<X509_STORE, StoreFree> ReadTrustStore(const std::string& pem) {
-  std::unique_ptr<X509_STORE, StoreFree> store(X509_STORE_new());
+X509StorePtr ReadTrustStore(const std::string& pem) {
+  X509StorePtr store(X509_STORE_new());
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   while (X509* ca = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
     X509_STORE_add_cert(store.get(), ca);
@@ -89,8 +75,7 @@ absl::StatusOr<ServerTlsMaterial> LoadServerTlsMaterial(const TlsFiles& files, a
     return absl::InvalidArgumentError(files.cert + ": the certificate does not parse");
   }
   BIO* key_bio = BIO_new_mem_buf(pem.key.data(), static_cast<int>(pem.key.size()));
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(
-      PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr));
+  EvpPkeyPtr key(PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr));
   BIO_free(key_bio);
   ERR_clear_error();
   if (!key) {
@@ -102,7 +87,7 @@ absl::StatusOr<ServerTlsMaterial> LoadServerTlsMaterial(const TlsFiles& files, a
                                       "; give the key poc-pki wrote beside that certificate");
   }
   auto store = ReadTrustStore(pem.ca);
-  std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+  X509StoreCtxPtr ctx(X509_STORE_CTX_new());
   X509_STORE_CTX_init(ctx.get(), store.get(), cert.get(), nullptr);
   X509_STORE_CTX_set_time(ctx.get(), 0, absl::ToTimeT(now));
   if (X509_verify_cert(ctx.get()) != 1) {

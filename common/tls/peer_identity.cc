@@ -11,6 +11,7 @@
 #include "common/encoding/hex.h"
 #include "common/iso3166/iso3166.h"
 #include "common/status_macros.h"
+#include "common/tls/openssl_ptr.h"
 #include "common/tls/revocation_list.h"
 
 namespace poc {
@@ -71,11 +72,6 @@ absl::StatusOr<PeerIdentity> ParseIdentityUri(std::string_view uri) {
 }
 
 namespace {
-
-struct X509Free {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
 
 absl::StatusOr<X509Ptr> ParseCertificate(const std::string& pem) {
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));

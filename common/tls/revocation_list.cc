@@ -8,21 +8,14 @@
 #include <memory>
 
 #include "common/status_macros.h"
+#include "common/tls/openssl_ptr.h"
 #include "common/util/files.h"
 
 namespace poc {
 namespace {
 
-template <typename T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using Crl = std::unique_ptr<X509_CRL, Deleter<X509_CRL, X509_CRL_free>>;
-using Cert = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-
-Bio ReadBio(const std::string& pem) {
-  return Bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+BioPtr ReadBio(const std::string& pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
 std::string SerialHex(const ASN1_INTEGER* serial) {
@@ -53,13 +46,13 @@ absl::Time TimeOf(const ASN1_TIME* t) {
 absl::StatusOr<RevocationList> RevocationList::Parse(const std::string& crl_pem,
                                                      const std::string& ca_pem,
                                                      const std::string& path) {
-  Crl crl(PEM_read_bio_X509_CRL(ReadBio(crl_pem).get(), nullptr, nullptr, nullptr));
+  X509CrlPtr crl(PEM_read_bio_X509_CRL(ReadBio(crl_pem).get(), nullptr, nullptr, nullptr));
   if (!crl) {
     return absl::InvalidArgumentError(path +
                                       ": not a PEM certificate revocation list; make it "
                                       "with `poc-pki revoke` or `poc-pki crl`");
   }
-  Cert ca(PEM_read_bio_X509(ReadBio(ca_pem).get(), nullptr, nullptr, nullptr));
+  X509Ptr ca(PEM_read_bio_X509(ReadBio(ca_pem).get(), nullptr, nullptr, nullptr));
   if (!ca) {
     return absl::InvalidArgumentError(path + ": the CA certificate to check it is unreadable");
   }
@@ -102,7 +95,7 @@ const Revocation* RevocationList::Find(const std::string& serial) const {
 }
 
 absl::StatusOr<std::string> CertificateSerial(const std::string& cert_pem) {
-  Cert cert(PEM_read_bio_X509(ReadBio(cert_pem).get(), nullptr, nullptr, nullptr));
+  X509Ptr cert(PEM_read_bio_X509(ReadBio(cert_pem).get(), nullptr, nullptr, nullptr));
   if (!cert) {
     return absl::InvalidArgumentError("not a PEM certificate");
   }

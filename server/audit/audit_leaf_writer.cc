@@ -6,7 +6,7 @@
 namespace poc {
 namespace {
 
-constexpr char kSchema[] = R"sql(
+constexpr char kAuditLeafSchema[] = R"sql(
 -- Leaf i of the RFC 9162 tree; data is a serialized poc.v1.AuditEvent and leaf_hash is
 -- SHA-256(0x00 || data), the tree's level 0 (sqlite_hash_store.h). leaf_hash may be NULL only
 -- so that ALTER TABLE can add it to files from before it existed; the writer always sets it.
@@ -47,7 +47,7 @@ absl::Status UpgradeOldLayout(SqliteDatabase* db) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<AuditLeafWriter>> AuditLeafWriter::Open(SqliteDatabase* db) {
-  RETURN_IF_ERROR(db->Exec(kSchema));
+  RETURN_IF_ERROR(db->Exec(kAuditLeafSchema));
   RETURN_IF_ERROR(db->Exec(SqliteHashStore::kSchema));
   if (absl::Status s = UpgradeOldLayout(db); !s.ok()) {
     return absl::Status(s.code(), db->path() +

@@ -5,16 +5,6 @@
 #include "server/access_policy.h"
 
 namespace poc {
-namespace {
-
-grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl::Status& s) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(s));
-  return reactor;
-}
-
-}  // namespace
-
 absl::Status AuditService::Authorized(grpc::CallbackServerContext* context, Rpc rpc) const {
   return Authorize(context->auth_context(), rpc, revocations_->Get().get(),
                    &directory_->Get()->view, observers_)
@@ -37,7 +27,7 @@ grpc::ServerUnaryReactor* AuditService::GetCheckpoint(grpc::CallbackServerContex
     }
     s = note.status();
   }
-  return Done(context, s);
+  return FinishUnary(context, s);
 }
 
 grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
@@ -80,7 +70,7 @@ grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
     }
     return absl::OkStatus();
   };
-  return Done(context, run());
+  return FinishUnary(context, run());
 }
 
 grpc::ServerUnaryReactor* AuditService::GetConsistencyProof(
@@ -100,7 +90,7 @@ grpc::ServerUnaryReactor* AuditService::GetConsistencyProof(
     }
     return absl::OkStatus();
   };
-  return Done(context, run());
+  return FinishUnary(context, run());
 }
 
 grpc::ServerUnaryReactor* AuditService::GetEntries(grpc::CallbackServerContext* context,
@@ -123,7 +113,7 @@ grpc::ServerUnaryReactor* AuditService::GetEntries(grpc::CallbackServerContext* 
     }
     return absl::OkStatus();
   };
-  return Done(context, run());
+  return FinishUnary(context, run());
 }
 
 grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerContext* context,
@@ -150,7 +140,7 @@ grpc::ServerUnaryReactor* AuditService::AddCosignature(grpc::CallbackServerConte
     }
     return log_->AddCosignature(peer.name, active, request->note());
   };
-  return Done(context, run());
+  return FinishUnary(context, run());
 }
 
 }  // namespace poc

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "certs/openssl_ptr.h"
+#include "common/tls/openssl_ptr.h"
 
 namespace poc::pki::pkitest {
 
