@@ -41,9 +41,9 @@ const std::vector<AccessRule>& AccessRules() {
       {Rpc::kStartDrill, "poc.v1.Drills/StartDrill", false, true, false,
        "the Secretariat runs escalation drills"},
       {Rpc::kListDrills, "poc.v1.Drills/ListDrills", true, true, false,
-       "drills test States' points of contact; States see what they were part of"},
+       "States see drills and their reports, as they see exercises; observers do not"},
       {Rpc::kGetDrillReport, "poc.v1.Drills/GetDrillReport", true, true, false,
-       "drills test States' points of contact; States see what they were part of"},
+       "States see drills and their reports, as they see exercises; observers do not"},
   };
   return rules;
 }

@@ -143,21 +143,4 @@ v1::DrillOutcome DrillTargetOutcome(const v1::DrillTargetResult& r, absl::Time n
   return now < deadline ? v1::DRILL_OUTCOME_PENDING : v1::DRILL_OUTCOME_MISSED;
 }
 
-std::string DrillOutcomeWord(v1::DrillOutcome outcome) {
-  switch (outcome) {
-    case v1::DRILL_OUTCOME_WAITING:
-      return "waiting";
-    case v1::DRILL_OUTCOME_PENDING:
-      return "pending";
-    case v1::DRILL_OUTCOME_MET:
-      return "met";
-    case v1::DRILL_OUTCOME_LATE:
-      return "late";
-    case v1::DRILL_OUTCOME_MISSED:
-      return "missed";
-    default:
-      return "unspecified";
-  }
-}
-
 }  // namespace poc

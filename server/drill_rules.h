@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/directory/directory_view.h"
+#include "common/drills/drill_words.h"
 #include "poc/v1/escalation.pb.h"
 #include "server/escalation_policy.h"
 
@@ -37,8 +38,6 @@ absl::StatusOr<CheckedDrill> CheckDrillRequest(const v1::StartDrillRequest& requ
 
 // A target's outcome at `now`, from when it was sent, acknowledged and its deadline.
 v1::DrillOutcome DrillTargetOutcome(const v1::DrillTargetResult& r, absl::Time now);
-
-std::string DrillOutcomeWord(v1::DrillOutcome outcome);
 
 }  // namespace poc
 

@@ -9,30 +9,20 @@
 #include "server/submit_answer.h"
 
 namespace poc {
-namespace {
-
-grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* context, const absl::Status& s) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(s));
-  return reactor;
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* DrillService::StartDrill(grpc::CallbackServerContext* context,
                                                    const v1::StartDrillRequest* request,
                                                    v1::StartDrillResponse* response) {
   auto caller = AuthorizeCaller(context, Rpc::kStartDrill, *core_);
   if (!caller.ok()) {
     spdlog::warn("drill refused ({}): {}", context->peer(), caller.status().ToString());
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   const absl::Time now = core_->clock->Now();
   absl::StatusOr<CheckedDrill> checked =
       CheckDrillRequest(*request, core_->directory->Get()->view, scheduler_->policy(), now);
   if (!checked.ok()) {
     spdlog::warn("drill refused: {}", checked.status().ToString());
-    return Done(context, checked.status());
+    return FinishUnary(context, checked.status());
   }
   checked->drill.set_id(NewUuidV7(now));
   *checked->drill.mutable_started_at() = ToProto(now);
@@ -58,16 +48,16 @@ grpc::ServerUnaryReactor* DrillService::ListDrills(grpc::CallbackServerContext* 
                                                    v1::ListDrillsResponse* response) {
   auto caller = AuthorizeCaller(context, Rpc::kListDrills, *core_);
   if (!caller.ok()) {
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   absl::StatusOr<std::vector<v1::Drill>> drills = core_->escalations->Drills();
   if (!drills.ok()) {
-    return Done(context, drills.status());
+    return FinishUnary(context, drills.status());
   }
   for (v1::Drill& d : *drills) {
     *response->add_drills() = std::move(d);
   }
-  return Done(context, absl::OkStatus());
+  return FinishUnary(context, absl::OkStatus());
 }
 
 grpc::ServerUnaryReactor* DrillService::GetDrillReport(grpc::CallbackServerContext* context,
@@ -75,15 +65,15 @@ grpc::ServerUnaryReactor* DrillService::GetDrillReport(grpc::CallbackServerConte
                                                        v1::GetDrillReportResponse* response) {
   auto caller = AuthorizeCaller(context, Rpc::kGetDrillReport, *core_);
   if (!caller.ok()) {
-    return Done(context, caller.status());
+    return FinishUnary(context, caller.status());
   }
   absl::StatusOr<v1::GetDrillReportResponse> report =
       core_->escalations->DrillReport(request->drill_id(), core_->clock->Now());
   if (!report.ok()) {
-    return Done(context, report.status());
+    return FinishUnary(context, report.status());
   }
   *response = *std::move(report);
-  return Done(context, absl::OkStatus());
+  return FinishUnary(context, absl::OkStatus());
 }
 
 bool IsDrillAcknowledgement(RelayCore* core, const NewMessage& message) {

@@ -28,19 +28,6 @@ std::string Subject(const std::string& prefix, const std::string& subject) {
 
 }  // namespace
 
-std::string EscalationStepWord(v1::EscalationStep step) {
-  switch (step) {
-    case v1::ESCALATION_STEP_REMINDER:
-      return "reminder";
-    case v1::ESCALATION_STEP_DIPLOMATIC:
-      return "diplomatic";
-    case v1::ESCALATION_STEP_SECRETARIAT:
-      return "secretariat";
-    default:
-      return "unspecified";
-  }
-}
-
 absl::StatusOr<RelayMessage> SignRelayMessage(v1::Message message,
                                               const Ed25519PrivateKey& relay_key) {
   if (absl::Status s = ValidateMessage(message, ValidationLimits{}); !s.ok()) {

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "common/crypto/ed25519.h"
 #include "common/directory/directory_view.h"
+#include "common/drills/drill_words.h"
 #include "poc/v1/escalation.pb.h"
 #include "poc/v1/message.pb.h"
 
@@ -41,9 +42,6 @@ v1::Message EscalationNoticeMessage(const v1::EscalationNotice& notice, bool dri
 v1::Message DrillStepMessage(const v1::Drill& drill, uint32_t step,
                              const std::vector<std::string>& recipients, absl::Time now,
                              absl::Duration within);
-
-// "reminder", "diplomatic", "secretariat".
-std::string EscalationStepWord(v1::EscalationStep step);
 
 }  // namespace poc
 

@@ -3,20 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
 #include <future>
 
 #include "common/util/time_format.h"
 #include "server/escalation_messages.h"
 
 namespace poc {
-namespace {
-
-constexpr absl::Duration kLongestWait = absl::Minutes(1);
-constexpr absl::Duration kRetryAfterError = absl::Seconds(5);
-
-}  // namespace
-
 EscalationScheduler::EscalationScheduler(EscalationStore* store, const DirectoryHolder* directory,
                                          const RelaySigner* signer, const Clock* clock,
                                          EscalationPolicy policy, QueuedCallback on_queued)
@@ -26,7 +18,10 @@ EscalationScheduler::EscalationScheduler(EscalationStore* store, const Directory
       clock_(clock),
       policy_(std::move(policy)),
       on_queued_(std::move(on_queued)),
-      timer_(io_) {}
+      // New messages are found by looking again within the shortest reminder time.
+      timer_(
+          clock, "escalation scheduler", [this] { return NextDue(); }, [this] { return Tick(); },
+          std::min(absl::Minutes(1), policy_.ShortestRemind())) {}
 
 EscalationScheduler::~EscalationScheduler() { Stop(); }
 
@@ -76,54 +71,10 @@ absl::StatusOr<std::optional<absl::Time>> EscalationScheduler::NextDue() {
   return store_->NextDue(policy_.ShortestRemind());
 }
 
-void EscalationScheduler::Start() {
-  work_.emplace(io_.get_executor());
-  boost::asio::post(io_, [this] { Arm(); });
-  thread_ = std::thread([this] { io_.run(); });
-}
+void EscalationScheduler::Start() { timer_.Start(); }
 
-void EscalationScheduler::Wake() {
-  boost::asio::post(io_, [this] { Arm(); });
-}
+void EscalationScheduler::Wake() { timer_.Wake(); }
 
-void EscalationScheduler::Stop() {
-  if (!thread_.joinable()) {
-    return;
-  }
-  boost::asio::post(io_, [this] { timer_.cancel(); });
-  work_.reset();
-  io_.stop();
-  thread_.join();
-}
-
-void EscalationScheduler::Arm(bool after_error) {
-  // New messages are found by looking again within the shortest reminder time.
-  absl::Duration wait = std::min(kLongestWait, policy_.ShortestRemind());
-  absl::StatusOr<std::optional<absl::Time>> next = NextDue();
-  if (!next.ok()) {
-    spdlog::error("cannot read the escalation schedule: {}", next.status().ToString());
-    wait = kRetryAfterError;
-  } else if (next->has_value()) {
-    wait = std::min(wait, **next - clock_->Now());
-  }
-  wait = std::max(wait, after_error ? kRetryAfterError : absl::Milliseconds(1));
-  timer_.expires_after(absl::ToChronoNanoseconds(wait));
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) {
-      return;
-    }
-    // Only write when something is due (the wait may end early to look for new messages).
-    absl::StatusOr<std::optional<absl::Time>> due = NextDue();
-    absl::Status s = due.status();
-    if (s.ok() && due->has_value() && **due <= clock_->Now()) {
-      s = Tick();
-    }
-    if (!s.ok()) {
-      spdlog::error("escalation scheduler: {}; trying again in {}", s.ToString(),
-                    absl::FormatDuration(kRetryAfterError));
-    }
-    Arm(/*after_error=*/!s.ok());
-  });
-}
+void EscalationScheduler::Stop() { timer_.Stop(); }
 
 }  // namespace poc

@@ -10,18 +10,15 @@
 #ifndef POC_SERVER_ESCALATION_SCHEDULER_H_
 #define POC_SERVER_ESCALATION_SCHEDULER_H_
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/util/clock.h"
 #include "server/directory_holder.h"
+#include "server/due_timer.h"
 #include "server/escalation_store.h"
 #include "server/relay_signer.h"
 
@@ -55,7 +52,6 @@ class EscalationScheduler {
 
  private:
   absl::Status RunDue(bool at_start);
-  void Arm(bool after_error = false);
 
   EscalationStore* const store_;
   const DirectoryHolder* const directory_;
@@ -63,10 +59,7 @@ class EscalationScheduler {
   const Clock* const clock_;
   const EscalationPolicy policy_;
   const QueuedCallback on_queued_;
-  boost::asio::io_context io_;
-  boost::asio::steady_timer timer_;  // used on thread_ only
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  std::thread thread_;
+  DueTimer timer_;
 };
 
 }  // namespace poc

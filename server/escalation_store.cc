@@ -15,6 +15,7 @@
 #include "server/drill_rules.h"
 #include "server/escalation_messages.h"
 #include "server/exercise_rules.h"
+#include "server/message_rows.h"
 
 namespace poc {
 namespace {
@@ -86,25 +87,9 @@ std::function<void(absl::Status)> Deliver(std::shared_ptr<T> out,
 absl::Status InsertRelayMessage(SqliteDatabase& db, const RelayMessage& m,
                                 const std::vector<std::string>& recipients, absl::Time now,
                                 uint64_t audit_index) {
-  ASSIGN_OR_RETURN(SqliteStatement ins,
-                   db.Prepare("INSERT INTO messages(id, hash, sender, envelope, received_at_ms, "
-                              "audit_index, receipt) VALUES(?, ?, ?, ?, ?, ?, x'')"));
-  RETURN_IF_ERROR(ins.Bind(1, m.message.id())
-                      .BindBlob(2, m.hash)
-                      .Bind(3, kSecretariatAddress)
-                      .BindBlob(4, m.envelope)
-                      .Bind(5, absl::ToUnixMillis(now))
-                      .Bind(6, static_cast<int64_t>(audit_index))
-                      .Run());
-  ASSIGN_OR_RETURN(SqliteStatement enqueue,
-                   db.Prepare("INSERT INTO queue(state, kind, message_id) VALUES(?, 1, ?)"));
-  ASSIGN_OR_RETURN(SqliteStatement pending,
-                   db.Prepare("INSERT INTO deliveries(message_id, state) VALUES(?, ?)"));
-  for (const std::string& state : recipients) {
-    RETURN_IF_ERROR(enqueue.Bind(1, state).Bind(2, m.message.id()).Run());
-    RETURN_IF_ERROR(pending.Bind(1, m.message.id()).Bind(2, state).Run());
-  }
-  return absl::OkStatus();
+  RETURN_IF_ERROR(InsertMessage(
+      db, {m.message.id(), m.hash, kSecretariatAddress, m.envelope, now, audit_index, {}}));
+  return QueueMessage(db, m.message.id(), recipients);
 }
 
 struct NewEscalation {
@@ -540,17 +525,8 @@ void EscalationStore::RecordDrillAcknowledgement(
   store_->Write(
       [out, msg, make_receipt = std::move(make_receipt)](SqliteDatabase& db,
                                                          AuditLeafWriter& leaves) -> absl::Status {
-        ASSIGN_OR_RETURN(SqliteStatement find,
-                         db.Prepare("SELECT hash, receipt FROM messages WHERE id = ?"));
-        find.Bind(1, msg->id);
-        ASSIGN_OR_RETURN(bool exists, find.Step());
-        if (exists) {
-          if (find.ColumnBlob(0) != msg->hash) {
-            return absl::AlreadyExistsError("message id " + msg->id +
-                                            " was already submitted with different content");
-          }
-          out->receipt = find.ColumnBlob(1);
-          out->duplicate = true;
+        ASSIGN_OR_RETURN(const bool resubmitted, FindResubmission(db, *msg, out.get()));
+        if (resubmitted) {
           return absl::OkStatus();
         }
         ASSIGN_OR_RETURN(SqliteStatement target,
@@ -574,17 +550,8 @@ void EscalationStore::RecordDrillAcknowledgement(
         const auto step = static_cast<uint32_t>(target.ColumnInt(3));
         const uint64_t index = leaves.size();
         out->receipt = make_receipt(index);
-        ASSIGN_OR_RETURN(SqliteStatement ins,
-                         db.Prepare("INSERT INTO messages(id, hash, sender, envelope, "
-                                    "received_at_ms, audit_index, receipt) VALUES(?,?,?,?,?,?,?)"));
-        RETURN_IF_ERROR(ins.Bind(1, msg->id)
-                            .BindBlob(2, msg->hash)
-                            .Bind(3, msg->sender)
-                            .BindBlob(4, msg->envelope)
-                            .Bind(5, absl::ToUnixMillis(msg->relay_time))
-                            .Bind(6, static_cast<int64_t>(index))
-                            .BindBlob(7, out->receipt)
-                            .Run());
+        RETURN_IF_ERROR(InsertMessage(db, {msg->id, msg->hash, msg->sender, msg->envelope,
+                                           msg->relay_time, index, out->receipt}));
         RETURN_IF_ERROR(MarkAnswered(db, msg->in_reply_to, msg->sender, msg->id, msg->relay_time));
         v1::AuditEvent event;
         event.set_type(v1::AUDIT_EVENT_ACKNOWLEDGED);

@@ -8,10 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/pocctl/message_ref.h"
 #include "client/pocctl/output.h"
 #include "client/pocctl/secretariat_relay.h"
 #include "client/pocctl/table.h"
 #include "common/drills/drill_scenario.h"
+#include "common/drills/drill_words.h"
 #include "common/status_macros.h"
 #include "common/template/template_codes.h"
 #include "common/util/duration_proto.h"
@@ -33,23 +35,6 @@ std::string After(const google::protobuf::Timestamp& start, const google::protob
   }
   return "+" +
          absl::FormatDuration(absl::Trunc(FromProto(t) - FromProto(start), absl::Milliseconds(1)));
-}
-
-std::string OutcomeWord(v1::DrillOutcome o) {
-  switch (o) {
-    case v1::DRILL_OUTCOME_WAITING:
-      return "waiting";
-    case v1::DRILL_OUTCOME_PENDING:
-      return "pending";
-    case v1::DRILL_OUTCOME_MET:
-      return "met";
-    case v1::DRILL_OUTCOME_LATE:
-      return "late";
-    case v1::DRILL_OUTCOME_MISSED:
-      return "missed";
-    default:
-      return "?";
-  }
 }
 
 class DrillsClient {
@@ -82,28 +67,14 @@ class DrillsClient {
 
   // The full id of the drill `id` names (itself, or a unique prefix of 8+ characters).
   absl::StatusOr<std::string> Resolve(const std::string& id) {
-    if (id.size() >= 36) {
-      return id;
-    }
-    if (id.size() < 8) {
-      return absl::InvalidArgumentError(
-          "ID: give the drill id or at least 8 of its first characters; `pocctl drill list` "
-          "shows them");
-    }
-    ASSIGN_OR_RETURN(const v1::ListDrillsResponse list,
-                     Call(&v1::Drills::Stub::ListDrills, v1::ListDrillsRequest()));
-    std::vector<std::string> matches;
-    for (const v1::Drill& d : list.drills()) {
-      if (d.id().rfind(id, 0) == 0) {
-        matches.push_back(d.id());
-      }
-    }
-    if (matches.size() != 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ID: ", matches.empty() ? "no" : "more than one", " drill id starts with ",
-                       id, "; `pocctl drill list` shows them"));
-    }
-    return matches.front();
+    return ResolveRecordId(
+        id, "drill", "pocctl drill list", [&]() -> absl::StatusOr<std::vector<std::string>> {
+          ASSIGN_OR_RETURN(const v1::ListDrillsResponse list,
+                           Call(&v1::Drills::Stub::ListDrills, v1::ListDrillsRequest()));
+          std::vector<std::string> ids;
+          for (const v1::Drill& d : list.drills()) ids.push_back(d.id());
+          return ids;
+        });
   }
 
  private:
@@ -204,8 +175,8 @@ std::string FormatDrillReport(const v1::GetDrillReportResponse& r) {
                             (t.escalated_to().empty() ? "" : " " + t.escalated_to())
                       : "",
                   After(start, t.secretariat_at()), After(start, t.acknowledged_at()),
-                  After(start, t.deadline_at()), OutcomeWord(t.outcome())});
-    ++counts[OutcomeWord(t.outcome())];
+                  After(start, t.deadline_at()), DrillOutcomeWord(t.outcome())});
+    ++counts[DrillOutcomeWord(t.outcome())];
   }
   absl::StrAppend(&out, "\n", table.Render(), "\nTotals: ", r.results_size(), " target(s)");
   for (const char* word : {"met", "late", "missed", "pending", "waiting"}) {

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/time/clock.h"
+#include "common/drills/drill_words.h"
 #include "common/util/time_format.h"
 
 extern char** environ;
@@ -32,19 +33,6 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 
 constexpr absl::Duration kRetryStep = absl::Seconds(1);
-
-std::string StepWord(v1::EscalationStep step) {
-  switch (step) {
-    case v1::ESCALATION_STEP_REMINDER:
-      return "reminder";
-    case v1::ESCALATION_STEP_DIPLOMATIC:
-      return "diplomatic";
-    case v1::ESCALATION_STEP_SECRETARIAT:
-      return "secretariat";
-    default:
-      return "unspecified";
-  }
-}
 
 }  // namespace
 
@@ -109,7 +97,7 @@ std::string HookMessageJson(std::string_view event, const v1::Message& message,
                       {"drill", message.drill()},
                       {"message", nlohmann::json::parse(message_json, nullptr, false)}};
   if (message.has_escalation()) {
-    json["escalation_step"] = StepWord(message.escalation().step());
+    json["escalation_step"] = EscalationStepWord(message.escalation().step());
   }
   return json.dump();
 }
