@@ -38,6 +38,12 @@ const std::vector<AccessRule>& AccessRules() {
        "the Secretariat cancels its own exercises"},
       {Rpc::kGetExerciseReport, "poc.v1.Exercises/GetExerciseReport", true, true, true,
        "exercises and their reports are published to States and observers"},
+      {Rpc::kStartDrill, "poc.v1.Drills/StartDrill", false, true, false,
+       "the Secretariat runs escalation drills"},
+      {Rpc::kListDrills, "poc.v1.Drills/ListDrills", true, true, false,
+       "States see drills and their reports, as they see exercises; observers do not"},
+      {Rpc::kGetDrillReport, "poc.v1.Drills/GetDrillReport", true, true, false,
+       "States see drills and their reports, as they see exercises; observers do not"},
   };
   return rules;
 }

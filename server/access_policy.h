@@ -35,6 +35,9 @@ enum class Rpc {
   kGetExercise,
   kCancelExercise,
   kGetExerciseReport,
+  kStartDrill,
+  kListDrills,
+  kGetDrillReport,
 };
 
 struct AccessRule {

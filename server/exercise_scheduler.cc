@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
 #include <future>
 
 #include "common/exercises/exercise_words.h"
@@ -11,13 +10,6 @@
 #include "server/exercise_ping.h"
 
 namespace poc {
-namespace {
-
-constexpr absl::Duration kLongestWait = absl::Minutes(1);
-constexpr absl::Duration kRetryAfterError = absl::Seconds(5);
-
-}  // namespace
-
 ExerciseScheduler::ExerciseScheduler(ExerciseStore* store, const DirectoryHolder* directory,
                                      const RelaySigner* signer, const Clock* clock,
                                      FiredCallback on_fired)
@@ -26,7 +18,8 @@ ExerciseScheduler::ExerciseScheduler(ExerciseStore* store, const DirectoryHolder
       signer_(signer),
       clock_(clock),
       on_fired_(std::move(on_fired)),
-      timer_(io_) {}
+      timer_(
+          clock, "exercise scheduler", [this] { return NextDue(); }, [this] { return Tick(); }) {}
 
 ExerciseScheduler::~ExerciseScheduler() { Stop(); }
 
@@ -104,49 +97,10 @@ absl::StatusOr<std::optional<absl::Time>> ExerciseScheduler::NextDue() {
   return next;
 }
 
-void ExerciseScheduler::Start() {
-  work_.emplace(io_.get_executor());
-  boost::asio::post(io_, [this] { Arm(); });
-  thread_ = std::thread([this] { io_.run(); });
-}
+void ExerciseScheduler::Start() { timer_.Start(); }
 
-void ExerciseScheduler::Wake() {
-  boost::asio::post(io_, [this] { Arm(); });
-}
+void ExerciseScheduler::Wake() { timer_.Wake(); }
 
-void ExerciseScheduler::Stop() {
-  if (!thread_.joinable()) {
-    return;
-  }
-  boost::asio::post(io_, [this] { timer_.cancel(); });
-  work_.reset();
-  io_.stop();
-  thread_.join();
-}
-
-void ExerciseScheduler::Arm(bool after_error) {
-  absl::Duration wait = kLongestWait;
-  absl::StatusOr<std::optional<absl::Time>> next = NextDue();
-  if (!next.ok()) {
-    spdlog::error("cannot read the exercise schedule: {}", next.status().ToString());
-    wait = kRetryAfterError;
-  } else if (next->has_value()) {
-    wait = std::min(wait, **next - clock_->Now());
-  }
-  wait = std::max(wait, after_error ? kRetryAfterError : absl::Milliseconds(1));
-  // Setting the expiry cancels the wait in progress, whose handler then returns at once.
-  timer_.expires_after(absl::ToChronoNanoseconds(wait));
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (ec) {
-      return;  // cancelled: a newer Arm() took over, or Stop()
-    }
-    const absl::Status s = Tick();
-    if (!s.ok()) {
-      spdlog::error("exercise scheduler: {}; trying again in {}", s.ToString(),
-                    absl::FormatDuration(kRetryAfterError));
-    }
-    Arm(/*after_error=*/!s.ok());
-  });
-}
+void ExerciseScheduler::Stop() { timer_.Stop(); }
 
 }  // namespace poc

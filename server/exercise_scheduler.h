@@ -10,18 +10,15 @@
 #ifndef POC_SERVER_EXERCISE_SCHEDULER_H_
 #define POC_SERVER_EXERCISE_SCHEDULER_H_
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/util/clock.h"
 #include "server/directory_holder.h"
+#include "server/due_timer.h"
 #include "server/exercise_store.h"
 #include "server/relay_signer.h"
 
@@ -56,20 +53,13 @@ class ExerciseScheduler {
 
  private:
   absl::Status RunDue(bool at_start);
-  // On the timer thread: waits until the next due time (at most a minute, so that a change of
-  // the system clock costs little; a few seconds after an error), then ticks and
-  // arms again.
-  void Arm(bool after_error = false);
 
   ExerciseStore* const store_;
   const DirectoryHolder* const directory_;
   const RelaySigner* const signer_;
   const Clock* const clock_;
   const FiredCallback on_fired_;
-  boost::asio::io_context io_;
-  boost::asio::steady_timer timer_;  // used on thread_ only
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  std::thread thread_;
+  DueTimer timer_;
 };
 
 }  // namespace poc

@@ -67,6 +67,7 @@ void RelayConfig::Bind(ConfigBinder* b) {
                &observer_silence_period_text,
                "how long every State has to object to a proposed observer accreditation before "
                "it takes effect (e.g. 14d; at least 1s; applies to proposals made from then on)");
+  escalation.Bind(b);
   b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
   b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
 }
@@ -114,6 +115,7 @@ absl::Status RelayConfig::Finish() {
     return keepalive_settings.status();
   }
   keepalive = *keepalive_settings;
+  RETURN_IF_ERROR(escalation.Finish());
   if (max_message_bytes < 1024 || max_message_bytes > int64_t{4} * 1024 * 1024) {
     return absl::InvalidArgumentError(
         "[limits] max_message_bytes: must be between 1024 and 4194304");

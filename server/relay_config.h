@@ -10,6 +10,7 @@
 #include "common/config/config_binder.h"
 #include "common/tls/credentials.h"
 #include "common/tls/keepalive.h"
+#include "server/escalation_policy.h"
 
 namespace poc {
 
@@ -50,6 +51,8 @@ struct RelayConfig {
   std::string observer_silence_period_text = "14d";
   bool log_json = false;
   std::string log_level = "info";
+  // Reminders and escalations per urgency (server/escalation_policy.h).
+  EscalationPolicy escalation;
 
   // Derived by Finish().
   absl::Duration clock_skew;

@@ -9,6 +9,7 @@
 #include "server/access_policy.h"
 #include "server/directory_holder.h"
 #include "server/directory_publisher.h"
+#include "server/escalation_store.h"
 #include "server/exercise_store.h"
 #include "server/rate_limiter.h"
 #include "server/relay_metrics.h"
@@ -22,10 +23,11 @@ namespace poc {
 struct RelayCore {
   RelayStore* store;
   DirectoryHolder* directory;
-  DirectoryPublisher* publisher;       // every change of the directory goes through it
-  RevocationHolder* revocations;       // the CRL in force (may hold null)
-  const ObserverGate* observers;       // which observer certificates are accredited
-  ExerciseStore* exercises = nullptr;  // ping exercises (acknowledgements come in by Submit)
+  DirectoryPublisher* publisher;           // every change of the directory goes through it
+  RevocationHolder* revocations;           // the CRL in force (may hold null)
+  const ObserverGate* observers;           // which observer certificates are accredited
+  ExerciseStore* exercises = nullptr;      // ping exercises (acknowledgements come in by Submit)
+  EscalationStore* escalations = nullptr;  // escalation and drills (drill acknowledgements too)
   const RelaySigner* signer;
   const Clock* clock;
   SubmissionLimits limits;

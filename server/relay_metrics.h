@@ -19,7 +19,7 @@ struct RelayMetrics {
   std::atomic<uint64_t> delivery_refusals{0};  // deliveries refused by a recipient's node
   std::atomic<uint64_t> sessions_opened{0};
   std::atomic<int64_t> sessions_open{0};
-  std::atomic<uint64_t> audit_leaves{0};       // size of the audit log
+  std::atomic<uint64_t> audit_leaves{0};  // size of the audit log
   std::atomic<uint64_t> checkpoints_signed{0};
 };
 

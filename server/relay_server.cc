@@ -118,6 +118,20 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
                                       std::string(s.message()));
   }
 
+  // Likewise reminders, escalations and drill steps (server/escalation_scheduler.h).
+  ASSIGN_OR_RETURN(relay->escalation_store_, EscalationStore::Open(relay->store_.get()));
+  relay->escalation_scheduler_ = std::make_unique<EscalationScheduler>(
+      relay->escalation_store_.get(), relay->directory_.get(), relay->signer_.get(), clock,
+      config.escalation, [server](const std::vector<std::string>& states) {
+        if (server->core_) {
+          server->core_->registry.Wake(states);
+        }
+      });
+  if (absl::Status s = relay->escalation_scheduler_->CatchUp(); !s.ok()) {
+    return absl::Status(s.code(), config.database + ": cannot catch up on escalations: " +
+                                      std::string(s.message()));
+  }
+
   ASSIGN_OR_RETURN(relay->audit_, AuditLog::Open(relay->store_.get(), relay->signer_->key(),
                                                  config.audit_origin, clock, &relay->metrics_));
   relay->audit_service_ = std::make_unique<AuditService>(
@@ -132,6 +146,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   core.revocations = &relay->revocations_;
   core.observers = relay->observer_gate_.get();
   core.exercises = relay->exercise_store_.get();
+  core.escalations = relay->escalation_store_.get();
   core.signer = relay->signer_.get();
   core.clock = clock;
   core.limits.max_message_bytes = config.max_message_bytes;
@@ -146,6 +161,8 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
       relay->core_.get(), relay->observer_decider_.get(), config.observer_silence_period);
   relay->exercise_service_ =
       std::make_unique<ExerciseService>(relay->core_.get(), relay->exercise_scheduler_.get());
+  relay->drill_service_ =
+      std::make_unique<DrillService>(relay->core_.get(), relay->escalation_scheduler_.get());
 
   // Standard tooling on the gRPC port: grpc.health.v1 and server reflection.
   grpc::EnableDefaultHealthCheckService(true);
@@ -156,6 +173,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   builder.RegisterService(relay->audit_service_.get());
   builder.RegisterService(relay->observer_service_.get());
   builder.RegisterService(relay->exercise_service_.get());
+  builder.RegisterService(relay->drill_service_.get());
   // Oversize messages get a clear INVALID_ARGUMENT from the relay, not a transport error.
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(config.max_message_bytes * 2 + int64_t{64} * 1024));
@@ -179,6 +197,7 @@ absl::StatusOr<std::unique_ptr<RelayServer>> RelayServer::Start(const RelayConfi
   relay->audit_->StartPeriodic(config.checkpoint_interval);
   relay->observer_decider_->Start();
   relay->exercise_scheduler_->Start();
+  relay->escalation_scheduler_->Start();
   spdlog::info(
       "relay serving gRPC on port {}, HTTP on {} (directory version {}, {} States, "
       "audit size {})",
@@ -224,6 +243,9 @@ void RelayServer::Shutdown(absl::Duration grace) {
   }
   if (exercise_scheduler_) {
     exercise_scheduler_->Stop();
+  }
+  if (escalation_scheduler_) {
+    escalation_scheduler_->Stop();
   }
   if (store_) {
     store_->Shutdown();

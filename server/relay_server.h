@@ -11,6 +11,9 @@
 #include "absl/status/statusor.h"
 #include "server/audit/audit_log.h"
 #include "server/audit/audit_service.h"
+#include "server/drill_service.h"
+#include "server/escalation_scheduler.h"
+#include "server/escalation_store.h"
 #include "server/exercise_scheduler.h"
 #include "server/exercise_service.h"
 #include "server/http/relay_http_server.h"
@@ -76,6 +79,9 @@ class RelayServer {
   std::unique_ptr<SqliteExerciseStore> exercise_store_;
   std::unique_ptr<ExerciseScheduler> exercise_scheduler_;
   std::unique_ptr<ExerciseService> exercise_service_;
+  std::unique_ptr<EscalationStore> escalation_store_;
+  std::unique_ptr<EscalationScheduler> escalation_scheduler_;
+  std::unique_ptr<DrillService> drill_service_;
   RelayMetrics metrics_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<AuditService> audit_service_;

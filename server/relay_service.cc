@@ -6,6 +6,7 @@
 
 #include "common/rpc/grpc_status.h"
 #include "server/access_policy.h"
+#include "server/drill_service.h"
 #include "server/exercise_service.h"
 #include "server/relay_session.h"
 #include "server/submit_answer.h"
@@ -91,6 +92,10 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
     return reactor;
   }
   if (IsExerciseAcknowledgement(*message)) {
+    if (IsDrillAcknowledgement(core_, *message)) {
+      SubmitDrillAcknowledgement(core_, *std::move(message), reactor, raw_response);
+      return reactor;
+    }
     SubmitExerciseAcknowledgement(core_, *std::move(message), request.envelope(), reactor,
                                   raw_response);
     return reactor;

@@ -8,6 +8,7 @@
 #include "common/template/validation.h"
 #include "common/util/duration_proto.h"
 #include "common/util/time_format.h"
+#include "server/message_rows.h"
 
 namespace poc {
 namespace {
@@ -165,25 +166,12 @@ v1::AuditEvent ExerciseAuditEvent(v1::AuditEventType type, const v1::Exercise& e
 // SqliteRelayStore::Submit stores a State's (same tables), so that sessions deliver it.
 absl::Status InsertPing(SqliteDatabase& db, const ExercisePingEnvelope& ping, absl::Time now,
                         uint64_t audit_index) {
-  ASSIGN_OR_RETURN(SqliteStatement ins,
-                   db.Prepare("INSERT INTO messages(id, hash, sender, envelope, received_at_ms, "
-                              "audit_index, receipt) VALUES(?, ?, ?, ?, ?, ?, x'')"));
-  RETURN_IF_ERROR(ins.Bind(1, ping.id)
-                      .BindBlob(2, ping.hash)
-                      .Bind(3, kSecretariatAddress)
-                      .BindBlob(4, ping.envelope)
-                      .Bind(5, absl::ToUnixMillis(now))
-                      .Bind(6, static_cast<int64_t>(audit_index))
-                      .Run());
-  ASSIGN_OR_RETURN(SqliteStatement enqueue,
-                   db.Prepare("INSERT INTO queue(state, kind, message_id) VALUES(?, 1, ?)"));
-  ASSIGN_OR_RETURN(SqliteStatement pending,
-                   db.Prepare("INSERT INTO deliveries(message_id, state) VALUES(?, ?)"));
+  RETURN_IF_ERROR(InsertMessage(
+      db, {ping.id, ping.hash, kSecretariatAddress, ping.envelope, now, audit_index, {}}));
+  RETURN_IF_ERROR(QueueMessage(db, ping.id, ping.recipients));
   ASSIGN_OR_RETURN(SqliteStatement answer,
                    db.Prepare("INSERT INTO exercise_answers(ping_id, state) VALUES(?, ?)"));
   for (const std::string& state : ping.recipients) {
-    RETURN_IF_ERROR(enqueue.Bind(1, state).Bind(2, ping.id).Run());
-    RETURN_IF_ERROR(pending.Bind(1, ping.id).Bind(2, state).Run());
     RETURN_IF_ERROR(answer.Bind(1, ping.id).Bind(2, state).Run());
   }
   return absl::OkStatus();
@@ -432,17 +420,8 @@ void SqliteExerciseStore::RecordExerciseAcknowledgement(
       [out, msg, automatic, make_receipt = std::move(make_receipt)](
           SqliteDatabase& db, AuditLeafWriter& leaves) -> absl::Status {
         // Idempotent by message id, as SqliteRelayStore::Submit.
-        ASSIGN_OR_RETURN(SqliteStatement find,
-                         db.Prepare("SELECT hash, receipt FROM messages WHERE id = ?"));
-        find.Bind(1, msg->id);
-        ASSIGN_OR_RETURN(bool exists, find.Step());
-        if (exists) {
-          if (find.ColumnBlob(0) != msg->hash) {
-            return absl::AlreadyExistsError("message id " + msg->id +
-                                            " was already submitted with different content");
-          }
-          out->receipt = find.ColumnBlob(1);
-          out->duplicate = true;
+        ASSIGN_OR_RETURN(const bool resubmitted, FindResubmission(db, *msg, out.get()));
+        if (resubmitted) {
           return absl::OkStatus();
         }
         ASSIGN_OR_RETURN(
@@ -468,17 +447,8 @@ void SqliteExerciseStore::RecordExerciseAcknowledgement(
         const auto run = static_cast<uint64_t>(target.ColumnInt(3));
         const uint64_t index = leaves.size();
         out->receipt = make_receipt(index);
-        ASSIGN_OR_RETURN(SqliteStatement ins,
-                         db.Prepare("INSERT INTO messages(id, hash, sender, envelope, "
-                                    "received_at_ms, audit_index, receipt) VALUES(?,?,?,?,?,?,?)"));
-        RETURN_IF_ERROR(ins.Bind(1, msg->id)
-                            .BindBlob(2, msg->hash)
-                            .Bind(3, msg->sender)
-                            .BindBlob(4, msg->envelope)
-                            .Bind(5, absl::ToUnixMillis(msg->relay_time))
-                            .Bind(6, static_cast<int64_t>(index))
-                            .BindBlob(7, out->receipt)
-                            .Run());
+        RETURN_IF_ERROR(InsertMessage(db, {msg->id, msg->hash, msg->sender, msg->envelope,
+                                           msg->relay_time, index, out->receipt}));
         ASSIGN_OR_RETURN(SqliteStatement upd,
                          db.Prepare("UPDATE exercise_answers SET acknowledged_at_ms = ?, "
                                     "acknowledgement_id = ?, automatic = ? WHERE ping_id = ? AND "

@@ -10,6 +10,7 @@
 #include "common/status_macros.h"
 #include "common/template/validation.h"
 #include "common/util/time_format.h"
+#include "server/message_rows.h"
 #include "server/observer_rules.h"
 
 namespace poc {
@@ -272,28 +273,12 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
   auto msg = std::make_shared<NewMessage>(std::move(m));
   committer_->Enqueue(
       [this, out, msg, make_receipt = std::move(make_receipt)](SqliteDatabase& db) -> absl::Status {
-        ASSIGN_OR_RETURN(SqliteStatement find,
-                         db.Prepare("SELECT hash, receipt FROM messages WHERE id = ?"));
-        find.Bind(1, msg->id);
-        ASSIGN_OR_RETURN(bool exists, find.Step());
-        if (exists) {
-          if (find.ColumnBlob(0) != msg->hash) {
-            return absl::AlreadyExistsError("message id " + msg->id +
-                                            " was already submitted with different content");
-          }
-          out->receipt = find.ColumnBlob(1);
-          out->duplicate = true;
+        ASSIGN_OR_RETURN(const bool resubmitted, FindResubmission(db, *msg, out.get()));
+        if (resubmitted) {
           return absl::OkStatus();
         }
         RETURN_IF_ERROR(CheckQueueRoom(msg->recipients));
-        ASSIGN_OR_RETURN(SqliteStatement enqueue,
-                         db.Prepare("INSERT INTO queue(state, kind, message_id) VALUES(?, 1, ?)"));
-        ASSIGN_OR_RETURN(SqliteStatement pending,
-                         db.Prepare("INSERT INTO deliveries(message_id, state) VALUES(?, ?)"));
-        for (const std::string& r : msg->recipients) {
-          RETURN_IF_ERROR(enqueue.Bind(1, r).Bind(2, msg->id).Run());
-          RETURN_IF_ERROR(pending.Bind(1, msg->id).Bind(2, r).Run());
-        }
+        RETURN_IF_ERROR(QueueMessage(db, msg->id, msg->recipients));
         v1::AuditEvent event;
         switch (msg->kind) {
           case v1::MESSAGE_TYPE_ACKNOWLEDGEMENT:
@@ -325,17 +310,8 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
         // The leaf goes last: once it is appended nothing else in this op can fail.
         const uint64_t index = leaves_->size();
         out->receipt = make_receipt(index);
-        ASSIGN_OR_RETURN(SqliteStatement ins,
-                         db.Prepare("INSERT INTO messages(id, hash, sender, envelope, "
-                                    "received_at_ms, audit_index, receipt) VALUES(?,?,?,?,?,?,?)"));
-        RETURN_IF_ERROR(ins.Bind(1, msg->id)
-                            .BindBlob(2, msg->hash)
-                            .Bind(3, msg->sender)
-                            .BindBlob(4, msg->envelope)
-                            .Bind(5, absl::ToUnixMillis(msg->relay_time))
-                            .Bind(6, static_cast<int64_t>(index))
-                            .BindBlob(7, out->receipt)
-                            .Run());
+        RETURN_IF_ERROR(InsertMessage(db, {msg->id, msg->hash, msg->sender, msg->envelope,
+                                           msg->relay_time, index, out->receipt}));
         ASSIGN_OR_RETURN(uint64_t appended, leaves_->Append(event));
         (void)appended;
         for (const std::string& r : msg->recipients) {

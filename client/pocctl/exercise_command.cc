@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "client/pocctl/exercise_report.h"
+#include "client/pocctl/message_ref.h"
 #include "client/pocctl/output.h"
 #include "client/pocctl/secretariat_relay.h"
 #include "client/pocctl/table.h"
@@ -17,8 +18,6 @@
 
 namespace poc::pocctl {
 namespace {
-
-constexpr size_t kMinIdPrefix = 8;
 
 absl::Duration Timeout(const CommandContext& ctx) {
   auto t = ParseDuration(ctx.global().timeout);
@@ -58,28 +57,14 @@ class ExercisesClient {
 
   // The full id of the exercise `id` names (itself, or a unique prefix of 8+ characters).
   absl::StatusOr<std::string> Resolve(const std::string& id) {
-    if (id.size() >= 36) {
-      return id;
-    }
-    if (id.size() < kMinIdPrefix) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ID: give the exercise id or at least ", kMinIdPrefix,
-                       " of its first characters; `pocctl exercise list` shows them"));
-    }
-    ASSIGN_OR_RETURN(const v1::ListExercisesResponse list,
-                     Call(&v1::Exercises::Stub::ListExercises, v1::ListExercisesRequest()));
-    std::vector<std::string> matches;
-    for (const v1::ExerciseRecord& r : list.records()) {
-      if (r.exercise().id().rfind(id, 0) == 0) {
-        matches.push_back(r.exercise().id());
-      }
-    }
-    if (matches.size() != 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ID: ", matches.empty() ? "no" : "more than one",
-                       " exercise id starts with ", id, "; `pocctl exercise list` shows them"));
-    }
-    return matches.front();
+    return ResolveRecordId(
+        id, "exercise", "pocctl exercise list", [&]() -> absl::StatusOr<std::vector<std::string>> {
+          ASSIGN_OR_RETURN(const v1::ListExercisesResponse list,
+                           Call(&v1::Exercises::Stub::ListExercises, v1::ListExercisesRequest()));
+          std::vector<std::string> ids;
+          for (const v1::ExerciseRecord& r : list.records()) ids.push_back(r.exercise().id());
+          return ids;
+        });
   }
 
  private:

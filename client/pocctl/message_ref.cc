@@ -94,4 +94,30 @@ absl::StatusOr<std::string> ResolveMessageId(std::string_view ref, Folders folde
   return PickMessageId(ref, candidates);
 }
 
+absl::StatusOr<std::string> ResolveRecordId(
+    const std::string& id, absl::string_view what, absl::string_view list_command,
+    absl::FunctionRef<absl::StatusOr<std::vector<std::string>>()> list_ids) {
+  if (id.size() >= 36) {
+    return id;
+  }
+  if (id.size() < kMinIdPrefix) {
+    return absl::InvalidArgumentError(absl::StrCat("ID: give the ", what, " id or at least ",
+                                                   kMinIdPrefix, " of its first characters; `",
+                                                   list_command, "` shows them"));
+  }
+  ASSIGN_OR_RETURN(const std::vector<std::string> ids, list_ids());
+  std::vector<std::string> matches;
+  for (const std::string& candidate : ids) {
+    if (candidate.rfind(id, 0) == 0) {
+      matches.push_back(candidate);
+    }
+  }
+  if (matches.size() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("ID: ", matches.empty() ? "no" : "more than one",
+                                                   " ", what, " id starts with ", id, "; `",
+                                                   list_command, "` shows them"));
+  }
+  return matches.front();
+}
+
 }  // namespace poc::pocctl

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "client/pocctl/control_client.h"
 #include "poc/v1/node_control.pb.h"
@@ -37,6 +38,14 @@ absl::Status CheckMessageRef(std::string_view ref);
 // A full id is returned as it is; a prefix or suffix is resolved against pocd's folders.
 absl::StatusOr<std::string> ResolveMessageId(std::string_view ref, Folders folders,
                                              ControlClient& client);
+
+// The full id of the record (exercise, drill, observer proposal) that `id` names: `id` itself
+// when it is a full id, else the one id from `list_ids` that starts with it. `what` names the
+// kind ("exercise") and `list_command` the command that shows the ids, for the error messages
+// (INVALID_ARGUMENT: a prefix shorter than kMinIdPrefix, or no or several matches).
+absl::StatusOr<std::string> ResolveRecordId(
+    const std::string& id, absl::string_view what, absl::string_view list_command,
+    absl::FunctionRef<absl::StatusOr<std::vector<std::string>>()> list_ids);
 
 }  // namespace poc::pocctl
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/pocctl/message_ref.h"
 #include "client/pocctl/output.h"
 #include "client/pocctl/secretariat_relay.h"
 #include "client/pocctl/table.h"
@@ -11,8 +12,6 @@
 
 namespace poc::pocctl {
 namespace {
-
-constexpr size_t kMinIdPrefix = 8;
 
 std::vector<std::string> Objectors(const v1::ObserverRecord& r) {
   std::vector<std::string> states;
@@ -71,28 +70,18 @@ absl::Status RunObject(const ObserverOptions& o, CommandContext& ctx) {
         "on that State's node, without --secretariat");
   }
   ASSIGN_OR_RETURN(ControlClient * client, ctx.Client());
-  std::string id = o.proposal_id;
-  if (id.size() < 36) {  // a prefix: resolve it against the relay's list
-    if (id.size() < kMinIdPrefix) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ID: give the proposal id or at least ", kMinIdPrefix,
-                       " of its first characters; `pocctl observer list` shows them"));
-    }
-    ASSIGN_OR_RETURN(const v1::ListObserversResponse list,
-                     client->ListObservers(v1::ListObserversRequest()));
-    std::vector<std::string> matches;
-    for (const v1::ObserverRecord& r : list.records()) {
-      if (r.proposal().id().rfind(id, 0) == 0) {
-        matches.push_back(r.proposal().id());
-      }
-    }
-    if (matches.size() != 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ID: ", matches.empty() ? "no" : "more than one",
-                       " proposal id starts with ", id, "; `pocctl observer list` shows them"));
-    }
-    id = matches.front();
-  }
+  ASSIGN_OR_RETURN(const std::string id,
+                   ResolveRecordId(o.proposal_id, "proposal", "pocctl observer list",
+                                   [&]() -> absl::StatusOr<std::vector<std::string>> {
+                                     ASSIGN_OR_RETURN(
+                                         const v1::ListObserversResponse list,
+                                         client->ListObservers(v1::ListObserversRequest()));
+                                     std::vector<std::string> ids;
+                                     for (const v1::ObserverRecord& r : list.records()) {
+                                       ids.push_back(r.proposal().id());
+                                     }
+                                     return ids;
+                                   }));
   v1::NodeObjectionRequest request;
   request.set_proposal_id(id);
   request.set_reason(o.reason);

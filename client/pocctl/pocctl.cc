@@ -10,6 +10,7 @@
 #include "client/pocctl/ack.h"
 #include "client/pocctl/audit_command.h"
 #include "client/pocctl/directory_command.h"
+#include "client/pocctl/drill_command.h"
 #include "client/pocctl/exercise_command.h"
 #include "client/pocctl/help_formatter.h"
 #include "client/pocctl/inbox.h"
@@ -115,9 +116,11 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
   CLI::App* observer_cmd = AddObserverCommand(app, &observer);
   ExerciseOptions exercise;
   CLI::App* exercise_cmd = AddExerciseCommand(app, &exercise);
+  DrillOptions drill;
+  CLI::App* drill_cmd = AddDrillCommand(app, &drill);
   // Subcommand help does not list the parent's flags; name them.
   for (CLI::App* cmd : {send_cmd, inbox_cmd, sent_cmd, show_cmd, ack_cmd, reply_cmd, status_cmd,
-                        directory_cmd, audit_cmd, key_cmd, observer_cmd, exercise_cmd}) {
+                        directory_cmd, audit_cmd, key_cmd, observer_cmd, exercise_cmd, drill_cmd}) {
     cmd->footer(cmd->get_footer() + "\n\n" + kGlobalFlags);
   }
   // Set after the subcommands, which would otherwise inherit it.
@@ -154,6 +157,8 @@ int RunPocctl(int argc, const char* const* argv, const Environment& env) {
     status = RunObserver(observer, ctx);
   } else if (exercise_cmd->parsed()) {
     status = RunExercise(exercise, ctx);
+  } else if (drill_cmd->parsed()) {
+    status = RunDrill(drill, ctx);
   } else if (audit_cmd->parsed()) {
     const bool err_is_tty = env.err == &std::cerr && ::isatty(STDERR_FILENO) == 1;
     status = RunAudit(audit, ctx, *env.err, err_is_tty);

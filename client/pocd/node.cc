@@ -89,6 +89,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
   const char* seam = std::getenv("POC_TEST_EXIT_BEFORE_RECEIPT");
   options.exit_before_receipt = seam != nullptr && std::string(seam) == "1";
   options.exercise_auto_ack = config.exercise_auto_ack;
+  node->hook_ = std::make_unique<OperatorHook>(
+      OperatorHook::Options{config.hook_command, config.hook_url, config.hook_timeout,
+                            static_cast<int>(config.hook_retries)});
+  options.hook = node->hook_.get();
   node->link_ =
       std::make_unique<RelayLink>(options, channel, node->store_.get(), node->directory_.get(),
                                   node->signing_key_.get(), relay_key, clock);
@@ -101,6 +105,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeConfig& config, cons
   witness.interval = config.witness_interval;
   witness.evidence_dir = config.evidence_dir;
   witness.alarm_command = config.alarm_command;
+  witness.hook = node->hook_.get();
   node->witness_ =
       std::make_unique<Witness>(witness, credentials, node->store_.get(), node->directory_.get(),
                                 node->signing_key_.get(), relay_key, clock);
@@ -142,6 +147,9 @@ void Node::Shutdown() {
   }
   if (link_) {
     link_->Stop();
+  }
+  if (hook_) {
+    hook_->Stop();
   }
   if (!socket_path_.empty()) {
     ::unlink(socket_path_.c_str());

@@ -12,6 +12,7 @@
 #include "client/pocd/directory_cache.h"
 #include "client/pocd/node_config.h"
 #include "client/pocd/node_store.h"
+#include "client/pocd/operator_hook.h"
 #include "client/pocd/relay_link.h"
 #include "client/pocd/signing_key_holder.h"
 #include "client/pocd/witness.h"
@@ -36,6 +37,7 @@ class Node {
   Node() = default;
 
   std::unique_ptr<SigningKeyHolder> signing_key_;
+  std::unique_ptr<OperatorHook> hook_;  // before link_ and witness_, which post to it
   std::unique_ptr<NodeStore> store_;
   std::unique_ptr<DirectoryCache> directory_;
   std::unique_ptr<RelayLink> link_;

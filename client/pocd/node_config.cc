@@ -1,6 +1,7 @@
 #include "client/pocd/node_config.h"
 
 #include "absl/strings/str_split.h"
+#include "client/pocd/operator_hook.h"
 #include "common/iso3166/iso3166.h"
 #include "common/util/time_format.h"
 
@@ -39,6 +40,18 @@ void NodeConfig::Bind(ConfigBinder* b) {
              "acknowledge the Secretariat's exercise pings in acknowledge mode automatically, "
              "as soon as they are stored (for machine-only checks; the exercise report shows "
              "these acknowledgements as automatic)");
+  b->AddString("--hook-command", "hook.command", &hook_command_text,
+               "program (and arguments, separated by spaces; no shell) run on each new message, "
+               "reminder, escalation notice and witness alarm, with the event as one JSON object "
+               "on its stdin (e.g. to open a ticket)");
+  b->AddString("--hook-url", "hook.url", &hook_url,
+               "POST each such event as JSON to this local URL (http://127.0.0.1:PORT/PATH; only "
+               "127.0.0.1, localhost or [::1])");
+  b->AddString("--hook-timeout", "hook.timeout", &hook_timeout_text,
+               "kill the hook command, or give up on the POST, after this long (e.g. 10s)");
+  b->AddInt("--hook-retries", "hook.retries", &hook_retries,
+            "how many more times a failed hook event is tried (1s, 2s, ... apart) before it is "
+            "logged as given up");
   b->AddBool("--log-json", "log.json", &log_json, "log JSON lines instead of text");
   b->AddString("--log-level", "log.level", &log_level, "trace, debug, info, warn or error");
 }
@@ -69,6 +82,21 @@ absl::Status NodeConfig::Finish() {
   }
   keepalive = *keepalive_settings;
   alarm_command = absl::StrSplit(alarm_command_text, ' ', absl::SkipEmpty());
+  hook_command = absl::StrSplit(hook_command_text, ' ', absl::SkipEmpty());
+  if (!hook_url.empty()) {
+    if (auto url = ParseHookUrl(hook_url, "[hook] url"); !url.ok()) {
+      return url.status();
+    }
+  }
+  auto hook_wait = ParseDuration(hook_timeout_text);
+  if (!hook_wait.ok() || *hook_wait < absl::Milliseconds(100) || *hook_wait > absl::Minutes(10)) {
+    return absl::InvalidArgumentError("[hook] timeout: '" + hook_timeout_text +
+                                      "' is not a duration between 100ms and 10m, e.g. 10s");
+  }
+  hook_timeout = *hook_wait;
+  if (hook_retries < 0 || hook_retries > 10) {
+    return absl::InvalidArgumentError("[hook] retries: must be between 0 and 10");
+  }
   if (relay_name.empty()) {
     const auto colon = relay.rfind(':');
     relay_name = colon == std::string::npos ? relay : relay.substr(0, colon);

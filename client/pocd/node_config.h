@@ -36,6 +36,14 @@ struct NodeConfig {
   std::vector<std::string> alarm_command;  // argv, run without a shell; empty: none
   // Acknowledge the Secretariat's exercise pings automatically (machine-only checks).
   bool exercise_auto_ack = false;
+  // The operator hook (client/pocd/operator_hook.h): run on each new message, reminder,
+  // escalation notice and witness alarm.
+  std::string hook_command_text;          // [hook] command: program and arguments, no shell
+  std::vector<std::string> hook_command;  // argv
+  std::string hook_url;                   // [hook] url: http://127.0.0.1:PORT/PATH
+  std::string hook_timeout_text = "10s";
+  absl::Duration hook_timeout = absl::Seconds(10);
+  int64_t hook_retries = 2;
   bool log_json = false;
   std::string log_level = "info";
 

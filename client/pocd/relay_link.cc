@@ -305,8 +305,10 @@ bool RelayLink::HandleDelivery(const v1::Delivery& delivery, v1::NodeFrame* answ
   if (!addressed) {
     return reject("message " + message.id() + " is not addressed to " + options_.state);
   }
+  bool fresh = false;  // stored now, not a redelivery
   auto receipt = store_->StoreIncoming(
       envelope, message, verified->message_hash, clock_->Now(), [&](absl::Time stored_at) {
+        fresh = true;
         v1::DeliveryReceipt r;
         r.set_message_id(message.id());
         r.set_message_hash(verified->message_hash);
@@ -327,8 +329,12 @@ bool RelayLink::HandleDelivery(const v1::Delivery& delivery, v1::NodeFrame* answ
                  message.id());
     ::_exit(86);
   }
-  spdlog::info("received {} from {} ({})", message.id(), message.sender(),
-               v1::MessageType_Name(message.kind()));
+  spdlog::info("received {} from {} ({}){}", message.id(), message.sender(),
+               v1::MessageType_Name(message.kind()), message.drill() ? " [DRILL]" : "");
+  if (fresh && options_.hook != nullptr) {
+    options_.hook->Post(
+        HookMessageJson(HookEventFor(message), message, options_.state, clock_->Now()));
+  }
   if (options_.exercise_auto_ack) {
     absl::StatusOr<bool> acked = AutoAcknowledgeExercisePing(message, options_.state, store_,
                                                              *signing_key_->Get(), clock_->Now());

@@ -18,6 +18,7 @@
 
 #include "client/pocd/directory_cache.h"
 #include "client/pocd/node_store.h"
+#include "client/pocd/operator_hook.h"
 #include "client/pocd/signing_key_holder.h"
 #include "common/crypto/ed25519.h"
 #include "common/util/clock.h"
@@ -44,6 +45,8 @@ class RelayLink {
     bool exit_before_receipt = false;
     // Acknowledge exercise pings in acknowledge mode by ourselves (exercise_auto_ack).
     bool exercise_auto_ack = false;
+    // Told of each newly stored message (not owned; may be null).
+    OperatorHook* hook = nullptr;
   };
 
   RelayLink(Options options, std::shared_ptr<grpc::Channel> channel, NodeStore* store,

@@ -379,6 +379,14 @@ void Witness::Raise(const std::string& kind, const std::string& conflict, const 
                       {"state", options_.state},
                       {"relay", options_.relay}};
   RunHook(json.dump());
+  if (options_.hook != nullptr) {
+    options_.hook->Post(nlohmann::json{
+        {"event", "alarm"},
+        {"state", options_.state},
+        {"at", FormatRfc3339(now)},
+        {"drill", false},
+        {"alarm", json}}.dump());
+  }
 }
 
 void Witness::RunHook(const std::string& json) const {

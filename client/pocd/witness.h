@@ -33,6 +33,7 @@
 #include "absl/status/status.h"
 #include "client/pocd/directory_cache.h"
 #include "client/pocd/node_store.h"
+#include "client/pocd/operator_hook.h"
 #include "client/pocd/signing_key_holder.h"
 #include "common/checkpoint/checkpoint.h"
 #include "common/checkpoint/cosignature.h"
@@ -55,6 +56,7 @@ class Witness {
     absl::Duration interval = absl::Seconds(30);
     std::string evidence_dir;
     std::vector<std::string> alarm_command;  // argv; empty: no hook
+    OperatorHook* hook = nullptr;            // also told of each alarm (event "alarm")
     absl::Duration inclusion_grace = absl::Minutes(10);
     int inclusion_batch = 32;  // messages checked per round
   };

@@ -25,12 +25,19 @@ absl::StatusOr<VerifiedMessage> VerifyRelayEnvelope(const v1::Envelope& envelope
   if (!out.message.ParseFromString(envelope.message())) {
     return absl::InvalidArgumentError("envelope.message is not a valid poc.v1.Message");
   }
-  if (out.message.kind() != v1::MESSAGE_TYPE_EXERCISE_PING ||
-      out.message.sender() != kSecretariatAddress || !out.message.has_exercise()) {
-    return absl::PermissionDeniedError("the relay's key signs only exercise pings from " +
-                                       std::string(kSecretariatAddress) + ", not a " +
-                                       v1::MessageType_Name(out.message.kind()) + " from '" +
-                                       out.message.sender() + "'");
+  const v1::Message& m = out.message;
+  const bool ping = m.kind() == v1::MESSAGE_TYPE_EXERCISE_PING && m.has_exercise();
+  const bool notice = m.kind() == v1::MESSAGE_TYPE_NOTIFICATION && m.has_escalation();
+  const bool drill = m.drill() && m.has_drill_info() &&
+                     (m.kind() == v1::MESSAGE_TYPE_NOTIFICATION ||
+                      m.kind() == v1::MESSAGE_TYPE_REQUEST_FOR_INFORMATION ||
+                      m.kind() == v1::MESSAGE_TYPE_REQUEST_FOR_ASSISTANCE);
+  if (m.sender() != kSecretariatAddress || !(ping || notice || drill)) {
+    return absl::PermissionDeniedError(
+        "the relay's key signs only exercise pings, escalation "
+        "notices and drill messages from " +
+        std::string(kSecretariatAddress) + ", not a " + v1::MessageType_Name(out.message.kind()) +
+        " from '" + out.message.sender() + "'");
   }
   out.message_hash = Sha256(envelope.message());
   return out;

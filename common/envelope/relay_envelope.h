@@ -16,8 +16,10 @@ bool IsRelaySigned(const v1::Envelope& envelope, const Ed25519PublicKey& relay_k
 
 // Verifies a relay-signed envelope, in this order: the key id is the relay's and the signature
 // over the exact bytes holds (UNAUTHENTICATED), the bytes parse as a Message (INVALID_ARGUMENT),
-// and the message is something the relay may sign: an EXERCISE_PING from "secretariat" with its
-// exercise set (PERMISSION_DENIED otherwise, so that the relay key can never speak for a State).
+// and the message is something the relay may sign, from "secretariat": an EXERCISE_PING with its
+// exercise set, a NOTIFICATION with `escalation` set (escalation.proto), or a drill message
+// (drill and drill_info set; a notification or request) (PERMISSION_DENIED otherwise, so that the
+// relay key can never speak for a State).
 absl::StatusOr<VerifiedMessage> VerifyRelayEnvelope(const v1::Envelope& envelope,
                                                     const Ed25519PublicKey& relay_key);
 

@@ -314,8 +314,10 @@ absl::Status ValidateMessage(const v1::Message& m, const ValidationLimits& limit
                                       " is not a UUIDv7 in canonical lowercase "
                                       "form"));
   }
+  // What the relay signs itself: exercise pings, escalation notices and drill messages.
   const bool relay_ping =
-      m.kind() == v1::MESSAGE_TYPE_EXERCISE_PING && m.sender() == kSecretariatAddress;
+      m.sender() == kSecretariatAddress &&
+      (m.kind() == v1::MESSAGE_TYPE_EXERCISE_PING || m.has_escalation() || m.has_drill_info());
   if (!relay_ping && !IsIso3166Alpha3(m.sender())) {
     return Invalid("sender",
                    absl::StrCat(Quote(m.sender()), " is not an ISO 3166-1 alpha-3 State code"));

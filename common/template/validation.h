@@ -37,7 +37,8 @@ struct ValidationLimits {
 
 // All rules for a whole message:
 //  - id a UUIDv7; sender an ISO 3166-1 alpha-3 code; recipients as ValidateRecipients;
-//  - except: an EXERCISE_PING's sender may be kSecretariatAddress, and an ACKNOWLEDGEMENT may
+//  - except: the sender may be kSecretariatAddress for what the relay signs (an EXERCISE_PING, a
+//    message with `escalation` or `drill_info` set), and an ACKNOWLEDGEMENT may
 //    be addressed to kSecretariatAddress alone (the acknowledgement of a ping);
 //  - created_at set; kind a known value other than UNSPECIFIED; RESPONSE and ACKNOWLEDGEMENT
 //    need in_reply_to, and in_reply_to, when present, is a UUIDv7;

@@ -6,6 +6,7 @@
 
 #include "poc/v1/audit_service.grpc.pb.h"
 #include "poc/v1/directory.pb.h"
+#include "poc/v1/escalation.grpc.pb.h"
 #include "poc/v1/exercises.grpc.pb.h"
 #include "poc/v1/observers.grpc.pb.h"
 #include "server/access_policy.h"
@@ -20,6 +21,7 @@ grpc::Status Call(Rpc rpc, const std::shared_ptr<grpc::Channel>& channel) {
   auto audit = v1::Audit::NewStub(channel);
   auto observers = v1::Observers::NewStub(channel);
   auto exercises = v1::Exercises::NewStub(channel);
+  auto drills = v1::Drills::NewStub(channel);
   grpc::ClientContext ctx;
   SetTestDeadline(&ctx);
   switch (rpc) {
@@ -107,6 +109,18 @@ grpc::Status Call(Rpc rpc, const std::shared_ptr<grpc::Channel>& channel) {
       v1::GetExerciseReportResponse response;  // no such exercise: NOT_FOUND if let in
       return exercises->GetExerciseReport(&ctx, v1::GetExerciseReportRequest(), &response);
     }
+    case Rpc::kStartDrill: {
+      v1::StartDrillResponse response;  // an empty scenario: INVALID_ARGUMENT if let in
+      return drills->StartDrill(&ctx, v1::StartDrillRequest(), &response);
+    }
+    case Rpc::kListDrills: {
+      v1::ListDrillsResponse response;
+      return drills->ListDrills(&ctx, v1::ListDrillsRequest(), &response);
+    }
+    case Rpc::kGetDrillReport: {
+      v1::GetDrillReportResponse response;  // no such drill: NOT_FOUND if let in
+      return drills->GetDrillReport(&ctx, v1::GetDrillReportRequest(), &response);
+    }
   }
   return grpc::Status(grpc::StatusCode::INTERNAL, "no call for this RPC in the test");
 }
@@ -181,8 +195,9 @@ TEST_F(RolesTest, EveryRpcLetsThroughExactlyTheRolesItsRuleNames) {
     }
   }
   // Submit, Session, AnnounceKey, AddCosignature, ProposeObserver, ObjectToObserver,
-  // CreateExercise and CancelExercise deny two roles each; GetDirectory denies observers.
-  EXPECT_EQ(denials, 17);
+  // CreateExercise, CancelExercise and StartDrill deny two roles each; GetDirectory, ListDrills
+  // and GetDrillReport deny observers.
+  EXPECT_EQ(denials, 21);
 }
 
 }  // namespace

@@ -1,0 +1,55 @@
+#include "server/message_rows.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace poc {
+
+absl::StatusOr<bool> FindResubmission(SqliteDatabase& db, const NewMessage& msg,
+                                      SubmitOutcome* out) {
+  ASSIGN_OR_RETURN(SqliteStatement find,
+                   db.Prepare("SELECT hash, receipt FROM messages WHERE id = ?"));
+  find.Bind(1, msg.id);
+  ASSIGN_OR_RETURN(bool exists, find.Step());
+  if (!exists) {
+    return false;
+  }
+  if (find.ColumnBlob(0) != msg.hash) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("message id ", msg.id, " was already submitted with different content"));
+  }
+  out->receipt = find.ColumnBlob(1);
+  out->duplicate = true;
+  return true;
+}
+
+absl::Status InsertMessage(SqliteDatabase& db, const MessageRow& row) {
+  ASSIGN_OR_RETURN(SqliteStatement ins,
+                   db.Prepare("INSERT INTO messages(id, hash, sender, envelope, received_at_ms, "
+                              "audit_index, receipt) VALUES(?, ?, ?, ?, ?, ?, ?)"));
+  // A view with no data would bind NULL; the column wants an empty blob.
+  const std::string_view receipt = row.receipt.empty() ? std::string_view("", 0) : row.receipt;
+  return ins.Bind(1, row.id)
+      .BindBlob(2, row.hash)
+      .Bind(3, row.sender)
+      .BindBlob(4, row.envelope)
+      .Bind(5, absl::ToUnixMillis(row.received_at))
+      .Bind(6, static_cast<int64_t>(row.audit_index))
+      .BindBlob(7, receipt)
+      .Run();
+}
+
+absl::Status QueueMessage(SqliteDatabase& db, std::string_view id,
+                          const std::vector<std::string>& recipients) {
+  ASSIGN_OR_RETURN(SqliteStatement enqueue,
+                   db.Prepare("INSERT INTO queue(state, kind, message_id) VALUES(?, 1, ?)"));
+  ASSIGN_OR_RETURN(SqliteStatement pending,
+                   db.Prepare("INSERT INTO deliveries(message_id, state) VALUES(?, ?)"));
+  for (const std::string& state : recipients) {
+    RETURN_IF_ERROR(enqueue.Bind(1, state).Bind(2, id).Run());
+    RETURN_IF_ERROR(pending.Bind(1, id).Bind(2, state).Run());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace poc
