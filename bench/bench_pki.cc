@@ -23,17 +23,17 @@ absl::Status MakeState(const std::string& pki_dir, const std::string& poc_pki,
   if (!std::filesystem::exists(json_path)) {
     std::filesystem::create_directories(state->dir);
     const std::string log = state->dir + "/poc-pki.log";
-    if (absl::Status s = RunToCompletion({poc_pki, "node-cert", "--dir", pki_dir, "--state",
-                                          state->code, "--out", state->dir},
-                                         log);
+    if (absl::Status s = RunToCompletion(
+            {poc_pki, "node-cert", "--dir", pki_dir, "--state", state->code, "--out", state->dir},
+            log);
         !s.ok()) {
       return s;
     }
     // --json goes to stdout, which is the log; keep it apart.
     const std::string json_log = state->dir + "/signing-key.out";
-    if (absl::Status s = RunToCompletion({poc_pki, "signing-key", "--out", state->dir, "--state",
-                                          state->code, "--json"},
-                                         json_log);
+    if (absl::Status s = RunToCompletion(
+            {poc_pki, "signing-key", "--out", state->dir, "--state", state->code, "--json"},
+            json_log);
         !s.ok()) {
       return s;
     }

@@ -131,8 +131,8 @@ int Main(int argc, char** argv) {
 
   Progress progress(quiet);
   auto pki = BenchPki::Make(options.dir, options.poc_pki, options.states, [&](int done, int total) {
-    progress.Update(absl::StrFormat("making certificates and keys with poc-pki: %d/%d", done,
-                                    total));
+    progress.Update(
+        absl::StrFormat("making certificates and keys with poc-pki: %d/%d", done, total));
   });
   if (!pki.ok()) {
     std::cerr << "poc-bench: " << pki.status().message() << "\n";
@@ -143,9 +143,10 @@ int Main(int argc, char** argv) {
   std::optional<SignatureCosts> costs;
   if (options.limit) {
     costs = MeasureSignatureCosts(options.payload_bytes, 2000, options.cores);
-    progress.Done(absl::StrFormat("Ed25519 on this machine: sign %.1f us, verify %.1f us; "
-                                  "bound divides by %d cores",
-                                  costs->sign_us, costs->verify_us, costs->cores));
+    progress.Done(
+        absl::StrFormat("Ed25519 on this machine: sign %.1f us, verify %.1f us; "
+                        "bound divides by %d cores",
+                        costs->sign_us, costs->verify_us, costs->cores));
   }
 
   std::vector<std::string> scenarios;

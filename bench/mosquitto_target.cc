@@ -40,6 +40,7 @@ class PeerClient {
     mosq_ = mosquitto_new(state.code.c_str(), /*clean_session=*/false, this);
     if (mosq_ == nullptr) return;
     mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+    mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);  // as gRPC does
     mosquitto_tls_set(mosq_, (state.dir + "/ca.crt").c_str(), nullptr,
                       (state.dir + "/node.crt").c_str(), (state.dir + "/node.key").c_str(),
                       nullptr);
@@ -47,14 +48,12 @@ class PeerClient {
     mosquitto_connect_callback_set(mosq_, [](mosquitto* m, void* self, int rc) {
       static_cast<PeerClient*>(self)->OnConnect(m, rc);
     });
-    mosquitto_subscribe_callback_set(
-        mosq_, [](mosquitto*, void* self, int, int, const int*) {
-          ++static_cast<PeerClient*>(self)->run_->subscribed;
-        });
-    mosquitto_message_callback_set(
-        mosq_, [](mosquitto*, void* self, const mosquitto_message* msg) {
-          static_cast<PeerClient*>(self)->OnMessage(msg);
-        });
+    mosquitto_subscribe_callback_set(mosq_, [](mosquitto*, void* self, int, int, const int*) {
+      ++static_cast<PeerClient*>(self)->run_->subscribed;
+    });
+    mosquitto_message_callback_set(mosq_, [](mosquitto*, void* self, const mosquitto_message* msg) {
+      static_cast<PeerClient*>(self)->OnMessage(msg);
+    });
   }
   ~PeerClient() {
     if (mosq_ == nullptr) return;
@@ -74,8 +73,7 @@ class PeerClient {
 
   // Publishes a message of `bytes` to `to`'s topic, stamped with the time for latency.
   bool Send(const std::string& to, int64_t seq, size_t bytes) {
-    std::string payload =
-        absl::StrFormat("M|%s|%d|%d|", state_, seq, RunTracker::Now());
+    std::string payload = absl::StrFormat("M|%s|%d|%d|", state_, seq, RunTracker::Now());
     if (payload.size() < bytes) payload.resize(bytes, 'x');
     return mosquitto_publish(mosq_, nullptr, ("poc/" + to).c_str(),
                              static_cast<int>(payload.size()), payload.data(), 1,
@@ -158,9 +156,9 @@ absl::Status RunPeer(const std::string& scenario, const BenchPki& pki, const Ben
   std::ofstream(conf) << MosquittoConfig(*port, std::filesystem::absolute(pki.relay_dir()),
                                          std::filesystem::absolute(run_dir + "/data").string());
   if (!std::filesystem::exists(options.mosquitto)) {
-    return absl::FailedPreconditionError(
-        options.mosquitto + " is missing: apt-get install mosquitto libmosquitto-dev "
-                            "(deploy/install-deps.sh), or --mosquitto PATH");
+    return absl::FailedPreconditionError(options.mosquitto +
+                                         " is missing: apt-get install mosquitto libmosquitto-dev "
+                                         "(deploy/install-deps.sh), or --mosquitto PATH");
   }
   ChildProcess broker;
   if (absl::Status s = broker.Start({options.mosquitto, "-c", conf}, run_dir + "/mosquitto.log");
@@ -209,15 +207,16 @@ absl::Status RunPeer(const std::string& scenario, const BenchPki& pki, const Ben
       });
     }
     for (std::thread& t : senders) t.join();
-    status = Await([&] { return run.receipts >= total; }, &broker, options, progress, [&] {
-      return absl::StrFormat("storm (mosquitto): %d/%d received, %d receipts back",
-                             run.received.load(), total, run.receipts.load());
-    });
+    status = Await([&] { return run.receipts >= total; }, &broker, options, progress,
+                   [&] {
+                     return absl::StrFormat("storm (mosquitto): %d/%d received, %d receipts back",
+                                            run.received.load(), total, run.receipts.load());
+                   });
     result->messages = run.receipts;
-    result->seconds = static_cast<double>((run.receipts >= total ? run.last_receipt_ns.load()
-                                                                 : RunTracker::Now()) -
-                                          start) /
-                      1e9;
+    result->seconds =
+        static_cast<double>(
+            (run.receipts >= total ? run.last_receipt_ns.load() : RunTracker::Now()) - start) /
+        1e9;
   } else {
     std::mt19937 rng(7);
     std::uniform_int_distribution<int> pick(0, n - 1);
@@ -231,12 +230,14 @@ absl::Status RunPeer(const std::string& scenario, const BenchPki& pki, const Ben
       int to = pick(rng);
       while (to == from) to = pick(rng);
       if (!clients[from]->Send(pki.states()[to].code, k, options.payload_bytes)) ++run.errors;
-      progress->Update(absl::StrFormat("latency (mosquitto): %d/%d sent, %d received", k + 1,
-                                       count, run.received.load()));
+      progress->Update(absl::StrFormat("latency (mosquitto): %d/%d sent, %d received", k + 1, count,
+                                       run.received.load()));
     }
-    status = Await([&] { return run.received >= count; }, &broker, options, progress, [&] {
-      return absl::StrFormat("latency (mosquitto): %d/%d received", run.received.load(), count);
-    });
+    status = Await([&] { return run.received >= count; }, &broker, options, progress,
+                   [&] {
+                     return absl::StrFormat("latency (mosquitto): %d/%d received",
+                                            run.received.load(), count);
+                   });
     result->messages = run.received;
     result->seconds = static_cast<double>(RunTracker::Now() - start_ns) / 1e9;
     result->extra["rate"] = options.rate;
@@ -265,13 +266,14 @@ const std::vector<std::string>& MosquittoScenarios() {
 std::string MosquittoConfig(int port, const std::string& tls_dir, const std::string& data_dir) {
   return absl::StrFormat(
       "# Written by poc-bench: the peer's configuration (README \"Performance\").\n"
-      "user root\n"                      // the bench's files are root's, mode 0600
+      "user root\n"  // the bench's files are root's, mode 0600
       "per_listener_settings false\n"
       "persistence true\n"
       "persistence_location %s/\n"
-      "autosave_interval 60\n"           // mosquitto writes its store every 60 s, not per message
-      "max_queued_messages 0\n"          // no per-client queue limit (ours has none that binds)
+      "autosave_interval 60\n"   // mosquitto writes its store every 60 s, not per message
+      "max_queued_messages 0\n"  // no per-client queue limit (ours has none that binds)
       "max_inflight_messages 20\n"
+      "set_tcp_nodelay true\n"  // as gRPC does; Nagle would add up to 40 ms
       "log_dest stdout\n"
       "log_type error\nlog_type warning\n"
       "listener %d 127.0.0.1\n"

@@ -28,8 +28,8 @@ absl::StatusOr<std::unique_ptr<NodeStore>> NodeStore::Open(const std::string& pa
   absl::StatusOr<SqliteStatement> insert_receipt =
       (*db)->Prepare("INSERT OR IGNORE INTO receipts VALUES (?, ?, ?, ?)");
   if (!insert_receipt.ok()) return insert_receipt.status();
-  return std::unique_ptr<NodeStore>(new NodeStore(*std::move(db), *std::move(insert_message),
-                                                  *std::move(insert_receipt)));
+  return std::unique_ptr<NodeStore>(
+      new NodeStore(*std::move(db), *std::move(insert_message), *std::move(insert_receipt)));
 }
 
 NodeStore::NodeStore(std::unique_ptr<SqliteDatabase> db, SqliteStatement insert_message,

@@ -8,7 +8,6 @@
 namespace poc::bench {
 namespace {
 
-
 std::string Num(const std::optional<double>& v, int digits) {
   if (!v) return "-";
   return absl::StrFormat("%.*f", digits, *v);
@@ -73,10 +72,10 @@ void SetPercentiles(std::vector<double> samples_ms, ScenarioResult* result) {
 }
 
 std::string FormatTable(const std::vector<ScenarioResult>& results) {
-  std::string out = absl::StrFormat("%-10s %-10s %6s %8s %9s %10s %8s %8s %8s %7s %7s %7s  %s\n",
-                                    "SCENARIO", "TARGET", "STATES", "MESSAGES", "SECONDS",
-                                    "MSGS/S", "P50 ms", "P99 ms", "P99.9ms", "RSS MB", "CPU s",
-                                    "xBOUND", "NOTES");
+  std::string out =
+      absl::StrFormat("%-10s %-10s %6s %8s %9s %10s %8s %8s %8s %7s %7s %7s  %s\n", "SCENARIO",
+                      "TARGET", "STATES", "MESSAGES", "SECONDS", "MSGS/S", "P50 ms", "P99 ms",
+                      "P99.9ms", "RSS MB", "CPU s", "xBOUND", "NOTES");
   for (const ScenarioResult& r : results) {
     std::string notes;
     for (const auto& [key, value] : r.extra) {

@@ -4,11 +4,10 @@
 #define POC_BENCH_REPORT_H_
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace poc::bench {
 

@@ -35,8 +35,8 @@ class OurNetwork {
     std::unique_ptr<OurNetwork> net(new OurNetwork(options));
     const std::string run_dir = pki->dir() + "/run-" + scenario;
     if (options.relay_address.empty()) {
-      auto relay = RelayTarget::Start(*pki, options.poc_relay, run_dir + "/relay",
-                                      options.relay_flags);
+      auto relay =
+          RelayTarget::Start(*pki, options.poc_relay, run_dir + "/relay", options.relay_flags);
       if (!relay.ok()) return relay.status();
       net->relay_ = *std::move(relay);
     } else {
@@ -46,8 +46,8 @@ class OurNetwork {
     auto store = NodeStore::Open(run_dir + "/nodes.db");
     if (!store.ok()) return store.status();
     net->store_ = *std::move(store);
-    net->context_ = NodeContext{pki, net->store_.get(), &net->workers_, &net->tracker_,
-                                &net->pending_};
+    net->context_ =
+        NodeContext{pki, net->store_.get(), &net->workers_, &net->tracker_, &net->pending_};
     for (const StateIdentity& s : pki->states()) {
       auto node = SimulatedNode::Make(s, net->relay_->address(), net->context_);
       if (!node.ok()) return node.status();
@@ -87,16 +87,16 @@ class OurNetwork {
   void Send(int from, std::vector<std::string> to, std::function<void(int recipients)> done,
             bool track_latency) {
     ++pending_;
-    boost::asio::post(workers_, [this, from, to = std::move(to), done = std::move(done),
-                                 track_latency] {
-      SimulatedNode& node = *nodes_[from];
-      v1::Message m = MakeBenchMessage(node.state(), to, options_.payload_bytes);
-      auto envelope = std::make_shared<v1::Envelope>(SignEnvelope(m.SerializeAsString(),
-                                                                  node.key()));
-      if (track_latency) tracker_.Submitting(m.id());
-      SubmitWithRetry(from, envelope, done);
-      --pending_;
-    });
+    boost::asio::post(
+        workers_, [this, from, to = std::move(to), done = std::move(done), track_latency] {
+          SimulatedNode& node = *nodes_[from];
+          v1::Message m = MakeBenchMessage(node.state(), to, options_.payload_bytes);
+          auto envelope =
+              std::make_shared<v1::Envelope>(SignEnvelope(m.SerializeAsString(), node.key()));
+          if (track_latency) tracker_.Submitting(m.id());
+          SubmitWithRetry(from, envelope, done);
+          --pending_;
+        });
   }
 
   // Polls `condition` every 5 ms, updating the progress line, until it holds, the scenario's
@@ -111,6 +111,9 @@ class OurNetwork {
             "not done after %.0f s (--timeout): %s; %d error(s)%s", options_.timeout_s, line(),
             tracker_.errors(),
             tracker_.errors() > 0 ? ", first: " + tracker_.first_error() : std::string()));
+      }
+      if (tracker_.errors() > 0) {
+        return absl::InternalError(line() + "; " + tracker_.first_error());
       }
       if (std::string failure = relay_->Failure(); !failure.empty()) {
         return absl::UnavailableError(failure);
@@ -143,8 +146,8 @@ class OurNetwork {
       } else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
                  s.error_code() == grpc::StatusCode::UNAVAILABLE) {
         tracker_.SubmitRetried();
-        auto timer = std::make_shared<boost::asio::steady_timer>(workers_,
-                                                                 std::chrono::milliseconds(50));
+        auto timer =
+            std::make_shared<boost::asio::steady_timer>(workers_, std::chrono::milliseconds(50));
         ++pending_;
         timer->async_wait([this, timer, from, envelope, done](const boost::system::error_code&) {
           SubmitWithRetry(from, envelope, done);
@@ -185,7 +188,8 @@ class WindowedSender {
   void SendNext(int node) {
     const size_t k = next_[node]++;
     if (k >= per_node_[node].size()) return;
-    net_->Send(node, {per_node_[node][k]}, [this, node](int) { SendNext(node); }, latency_);
+    net_->Send(
+        node, {per_node_[node][k]}, [this, node](int) { SendNext(node); }, latency_);
   }
 
   OurNetwork* const net_;
@@ -202,8 +206,8 @@ void FinishResult(OurNetwork& net, const std::optional<ProcessUsage>& before,
     if (before) result->relay_cpu_s = after->cpu_s - before->cpu_s;
   }
   if (net.tracker().errors() > 0 && result->error.empty()) {
-    result->error = std::to_string(net.tracker().errors()) +
-                    " error(s), first: " + net.tracker().first_error();
+    result->error =
+        std::to_string(net.tracker().errors()) + " error(s), first: " + net.tracker().first_error();
   }
 }
 
@@ -221,14 +225,16 @@ absl::Status Storm(OurNetwork& net, Progress* progress, ScenarioResult* result) 
   const int64_t start = RunTracker::Now();
   sender->Start(net.options().window);
   RunTracker& t = net.tracker();
-  absl::Status s = net.WaitFor([&] { return t.receipts() >= total; }, progress, [&] {
-    return absl::StrFormat("storm: %d/%d submitted, %d stored, %d receipts back (%.1f s)",
-                           t.submitted(), total, t.stored(), t.receipts(),
-                           SecondsSince(start, RunTracker::Now()));
-  });
+  absl::Status s = net.WaitFor([&] { return t.receipts() >= total; }, progress,
+                               [&] {
+                                 return absl::StrFormat(
+                                     "storm: %d/%d submitted, %d stored, %d receipts back (%.1f s)",
+                                     t.submitted(), total, t.stored(), t.receipts(),
+                                     SecondsSince(start, RunTracker::Now()));
+                               });
   result->messages = t.receipts();
-  result->seconds = SecondsSince(start, t.receipts() >= total ? t.last_receipt_ns()
-                                                              : RunTracker::Now());
+  result->seconds =
+      SecondsSince(start, t.receipts() >= total ? t.last_receipt_ns() : RunTracker::Now());
   result->extra["submit_retries"] = static_cast<double>(t.submit_retries());
   result->signs = WorkFor(total, total).signs;
   result->verifies = WorkFor(total, total).verifies;
@@ -242,12 +248,14 @@ absl::Status Broadcast(OurNetwork& net, Progress* progress, ScenarioResult* resu
   const auto before = net.relay().Usage();
   RunTracker& t = net.tracker();
   const int64_t start = RunTracker::Now();
-  net.Send(0, {"all"}, [](int) {}, true);
+  net.Send(
+      0, {"all"}, [](int) {}, true);
   const int64_t want = n - 1;
-  absl::Status s = net.WaitFor([&] { return t.receipts() >= want; }, progress, [&] {
-    return absl::StrFormat("broadcast: %d/%d stored, %d receipts back", t.stored(), want,
-                           t.receipts());
-  });
+  absl::Status s = net.WaitFor([&] { return t.receipts() >= want; }, progress,
+                               [&] {
+                                 return absl::StrFormat("broadcast: %d/%d stored, %d receipts back",
+                                                        t.stored(), want, t.receipts());
+                               });
   result->messages = t.stored();
   result->seconds = SecondsSince(start, t.last_receipt_ns());
   result->extra["durable_ms"] = SecondsSince(start, t.last_store_ns()) * 1e3;
@@ -276,13 +284,15 @@ absl::Status Latency(OurNetwork& net, Progress* progress, ScenarioResult* result
     const int from = pick(rng);
     int to = pick(rng);
     while (to == from) to = pick(rng);
-    net.Send(from, {net.nodes()[to]->state()}, [](int) {}, true);
+    net.Send(
+        from, {net.nodes()[to]->state()}, [](int) {}, true);
     progress->Update(absl::StrFormat("latency: %d/%d sent, %d stored", k + 1, count, t.stored()));
   }
-  absl::Status s = net.WaitFor([&] { return t.receipts() >= count; }, progress, [&] {
-    return absl::StrFormat("latency: %d/%d stored, %d receipts back", t.stored(), count,
-                           t.receipts());
-  });
+  absl::Status s = net.WaitFor([&] { return t.receipts() >= count; }, progress,
+                               [&] {
+                                 return absl::StrFormat("latency: %d/%d stored, %d receipts back",
+                                                        t.stored(), count, t.receipts());
+                               });
   result->messages = t.stored();
   result->seconds = SecondsSince(start_ns, RunTracker::Now());
   result->extra["rate"] = net.options().rate;
@@ -299,12 +309,12 @@ absl::Status Reconnect(OurNetwork& net, Progress* progress, ScenarioResult* resu
   RunTracker& t = net.tracker();
   for (auto& node : net.nodes()) node->Disconnect();
   // While every node is away, each State sends one message to the next: all of them queue.
-  for (int i = 0; i < n; ++i) net.Send(i, {net.nodes()[(i + 1) % n]->state()}, [](int) {}, false);
-  if (absl::Status s = net.WaitFor([&] { return t.submitted() >= n; }, progress,
-                                   [&] {
-                                     return absl::StrFormat("reconnect: %d/%d queued",
-                                                            t.submitted(), n);
-                                   });
+  for (int i = 0; i < n; ++i)
+    net.Send(
+        i, {net.nodes()[(i + 1) % n]->state()}, [](int) {}, false);
+  if (absl::Status s =
+          net.WaitFor([&] { return t.submitted() >= n; }, progress,
+                      [&] { return absl::StrFormat("reconnect: %d/%d queued", t.submitted(), n); });
       !s.ok()) {
     return s;
   }
@@ -324,8 +334,8 @@ absl::Status Reconnect(OurNetwork& net, Progress* progress, ScenarioResult* resu
                                t.welcomes() - welcomes, n, t.receipts(), n);
       });
   result->messages = t.stored();
-  result->seconds = SecondsSince(start, t.receipts() >= n ? t.last_receipt_ns()
-                                                          : RunTracker::Now());
+  result->seconds =
+      SecondsSince(start, t.receipts() >= n ? t.last_receipt_ns() : RunTracker::Now());
   if (sessions_ns != 0) result->extra["sessions_ms"] = SecondsSince(start, sessions_ns) * 1e3;
   result->extra["flushed_ms"] = result->seconds * 1e3;
   result->signs = WorkFor(n, n).signs;
@@ -352,10 +362,12 @@ absl::Status Ingest(OurNetwork& net, Progress* progress, ScenarioResult* result)
   net.Keep(sender);
   const int64_t start = RunTracker::Now();
   sender->Start(net.options().window);
-  absl::Status s = net.WaitFor([&] { return t.submitted() >= total; }, progress, [&] {
-    return absl::StrFormat("ingest: %d/%d durable submits (%.1f s)", t.submitted(), total,
-                           SecondsSince(start, RunTracker::Now()));
-  });
+  absl::Status s =
+      net.WaitFor([&] { return t.submitted() >= total; }, progress,
+                  [&] {
+                    return absl::StrFormat("ingest: %d/%d durable submits (%.1f s)", t.submitted(),
+                                           total, SecondsSince(start, RunTracker::Now()));
+                  });
   result->messages = t.submitted();
   result->seconds = SecondsSince(start, RunTracker::Now());
   result->extra["submit_retries"] = static_cast<double>(t.submit_retries());

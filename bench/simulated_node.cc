@@ -15,8 +15,9 @@ constexpr auto kSubmitDeadline = std::chrono::seconds(60);
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<SimulatedNode>> SimulatedNode::Make(
-    const StateIdentity& identity, const std::string& relay_address, const NodeContext& context) {
+absl::StatusOr<std::unique_ptr<SimulatedNode>> SimulatedNode::Make(const StateIdentity& identity,
+                                                                   const std::string& relay_address,
+                                                                   const NodeContext& context) {
   auto creds = MakeChannelCredentials(
       TlsFiles{identity.dir + "/ca.crt", identity.dir + "/node.crt", identity.dir + "/node.key"});
   if (!creds.ok()) return creds.status();
@@ -64,6 +65,7 @@ void SimulatedNode::Submit(v1::Envelope envelope, SubmitDone done) {
   };
   auto call = std::make_shared<Call>();
   call->context.set_deadline(std::chrono::system_clock::now() + kSubmitDeadline);
+  call->context.set_wait_for_ready(true);
   *call->request.mutable_envelope() = std::move(envelope);
   ++*context_.pending;
   stub_->async()->Submit(
@@ -140,8 +142,7 @@ void SimulatedNode::HandleReceiptNotice(const std::shared_ptr<NodeSession>& sess
   const StateIdentity* recipient = context_.pki->FindState(signed_receipt.key_id());
   v1::DeliveryReceipt receipt;
   if (recipient == nullptr ||
-      !VerifyStatement(kDeliveryReceiptDomain, signed_receipt, recipient->key->public_key())
-           .ok() ||
+      !VerifyStatement(kDeliveryReceiptDomain, signed_receipt, recipient->key->public_key()).ok() ||
       !receipt.ParseFromString(signed_receipt.body()) || receipt.recipient() != recipient->code) {
     context_.tracker->Error(state() + ": receipt notice #" + std::to_string(notice.seq()) +
                             " does not verify");
@@ -149,24 +150,26 @@ void SimulatedNode::HandleReceiptNotice(const std::shared_ptr<NodeSession>& sess
   }
   const uint64_t seq = notice.seq();
   ++*context_.pending;
-  context_.store->StoreReceipt(state(), receipt.message_id(), receipt.recipient(),
-                               signed_receipt.SerializeAsString(),
-                               [this, session, seq](const absl::Status& s) {
-                                 if (!s.ok()) {
-                                   context_.tracker->Error(state() + ": cannot store a receipt: " +
-                                                           s.ToString());
-                                 } else {
-                                   context_.tracker->ReceiptBack();
-                                   v1::NodeFrame ack;
-                                   ack.mutable_notice_ack()->set_seq(seq);
-                                   session->Send(std::move(ack));
-                                 }
-                                 --*context_.pending;
-                               });
+  context_.store->StoreReceipt(
+      state(), receipt.message_id(), receipt.recipient(), signed_receipt.SerializeAsString(),
+      [this, session, seq](const absl::Status& s) {
+        if (!s.ok()) {
+          context_.tracker->Error(state() + ": cannot store a receipt: " + s.ToString());
+        } else {
+          context_.tracker->ReceiptBack();
+          v1::NodeFrame ack;
+          ack.mutable_notice_ack()->set_seq(seq);
+          session->Send(std::move(ack));
+        }
+        --*context_.pending;
+      });
 }
 
 void NodeSession::Begin(v1::Relay::Stub* stub) {
   self_ = shared_from_this();
+  // 193 handshakes at once on a loaded machine may fail a first connection attempt: wait for
+  // the channel, as pocd's reconnect loop would, instead of failing the session at once.
+  context_.set_wait_for_ready(true);
   stub->async()->Session(&context_, this);
   AddHold();  // released when the read side ends, so late writes never race OnDone
   v1::NodeFrame hello;
@@ -226,8 +229,12 @@ void NodeSession::OnReadDone(bool ok) {
   }
 }
 
-void NodeSession::OnDone(const grpc::Status& /*status*/) {
+void NodeSession::OnDone(const grpc::Status& status) {
   std::shared_ptr<NodeSession> keep = std::move(self_);
+  if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) {
+    // Not our Disconnect: the scenario would wait for this node forever; say why.
+    node_->context_.tracker->Error(node_->state() + ": session ended: " + status.error_message());
+  }
   std::lock_guard<std::mutex> lock(mu_);
   done_ = true;
   cv_.notify_all();
