@@ -14,6 +14,8 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
+  # poc-bench: the peer it compares against (Eclipse Mosquitto) and libsodium's Ed25519
+  mosquitto libmosquitto-dev libsodium-dev
   # the sanitized test build and fuzzing (deploy/sanitize.sh, deploy/fuzz.sh): clang with
   # libFuzzer and the sanitizer runtimes
   clang libclang-rt-14-dev

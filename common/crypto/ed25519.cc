@@ -1,6 +1,7 @@
 #include "common/crypto/ed25519.h"
 
 #include <openssl/evp.h>
+#include <sodium.h>
 
 #include "common/crypto/sha256.h"
 #include "common/encoding/hex.h"
@@ -14,6 +15,17 @@ struct MdCtxDeleter {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
+
+// libsodium must be initialised once before use; sodium_init() is thread-safe and idempotent.
+// Should it ever fail, signing and verifying fall back to OpenSSL.
+bool SodiumReady() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
 
 }  // namespace
 
@@ -37,6 +49,10 @@ absl::StatusOr<Ed25519PublicKey> Ed25519PublicKey::FromRaw(std::string_view raw)
 
 bool Ed25519PublicKey::Verify(std::string_view data, std::string_view signature) const {
   if (signature.size() != kEd25519SignatureSize) return false;
+  if (SodiumReady()) {
+    return crypto_sign_verify_detached(Bytes(signature), Bytes(data), data.size(), Bytes(raw_)) ==
+           0;
+  }
   MdCtx ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey_.get()) != 1) {
     return false;
@@ -46,8 +62,9 @@ bool Ed25519PublicKey::Verify(std::string_view data, std::string_view signature)
                           data.size()) == 1;
 }
 
-Ed25519PrivateKey::Ed25519PrivateKey(std::shared_ptr<EVP_PKEY> pkey, Ed25519PublicKey public_key)
-    : pkey_(std::move(pkey)), public_key_(std::move(public_key)) {}
+Ed25519PrivateKey::Ed25519PrivateKey(std::shared_ptr<EVP_PKEY> pkey, Ed25519PublicKey public_key,
+                                     std::shared_ptr<const std::string> secret)
+    : pkey_(std::move(pkey)), public_key_(std::move(public_key)), secret_(std::move(secret)) {}
 
 absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::FromPkey(EVP_PKEY* pkey) {
   auto owned = Own(pkey);
@@ -62,7 +79,19 @@ absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::FromPkey(EVP_PKEY* pkey) {
   }
   auto pub = Ed25519PublicKey::FromRaw(raw);
   if (!pub.ok()) return pub.status();
-  return Ed25519PrivateKey(std::move(owned), *std::move(pub));
+  auto* secret = new std::string(crypto_sign_SECRETKEYBYTES, '\0');
+  std::shared_ptr<const std::string> wiped(secret, [](const std::string* s) {
+    sodium_memzero(const_cast<char*>(s->data()), s->size());
+    delete s;
+  });
+  size_t seed_len = kEd25519PublicKeySize;
+  if (EVP_PKEY_get_raw_private_key(pkey, reinterpret_cast<unsigned char*>(secret->data()),
+                                   &seed_len) != 1 ||
+      seed_len != kEd25519PublicKeySize) {
+    return absl::InternalError("cannot read the Ed25519 private key");
+  }
+  secret->replace(kEd25519PublicKeySize, kEd25519PublicKeySize, raw);
+  return Ed25519PrivateKey(std::move(owned), *std::move(pub), std::move(wiped));
 }
 
 absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::Generate() {
@@ -81,6 +110,11 @@ absl::StatusOr<Ed25519PrivateKey> Ed25519PrivateKey::FromSeed(std::string_view s
 
 std::string Ed25519PrivateKey::Sign(std::string_view data) const {
   std::string sig(kEd25519SignatureSize, '\0');
+  if (SodiumReady()) {
+    crypto_sign_detached(reinterpret_cast<unsigned char*>(sig.data()), nullptr, Bytes(data),
+                         data.size(), Bytes(*secret_));
+    return sig;
+  }
   size_t len = sig.size();
   MdCtx ctx(EVP_MD_CTX_new());
   // Signing with a valid Ed25519 key cannot fail short of memory exhaustion.

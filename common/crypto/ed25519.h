@@ -1,5 +1,7 @@
 // Ed25519 keys for message signatures (States) and for checkpoints, receipts and directory
-// snapshots (the relay). Backed by OpenSSL 3.
+// snapshots (the relay). Keys are OpenSSL 3 EVP_PKEYs (key files, certificates); signing and
+// verifying run libsodium, about twice as fast on our machines (tests/bench/crypto_bench.cc,
+// README "Performance"), with the same RFC 8032 signatures.
 #ifndef POC_COMMON_CRYPTO_ED25519_H_
 #define POC_COMMON_CRYPTO_ED25519_H_
 
@@ -51,10 +53,13 @@ class Ed25519PrivateKey {
   EVP_PKEY* pkey() const { return pkey_.get(); }
 
  private:
-  Ed25519PrivateKey(std::shared_ptr<EVP_PKEY> pkey, Ed25519PublicKey public_key);
+  Ed25519PrivateKey(std::shared_ptr<EVP_PKEY> pkey, Ed25519PublicKey public_key,
+                    std::shared_ptr<const std::string> secret);
 
   std::shared_ptr<EVP_PKEY> pkey_;
   Ed25519PublicKey public_key_;
+  // libsodium's secret key: seed || public key (64 bytes), wiped when the last copy goes.
+  std::shared_ptr<const std::string> secret_;
 };
 
 }  // namespace poc

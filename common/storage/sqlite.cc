@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
 #include "common/status_macros.h"
 
 namespace poc {
@@ -27,7 +31,53 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::
   return out;
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
+// Statements not in use, by SQL text. Shared with the statements handed out, so that one
+// destroyed after its database finalizes itself instead of returning to a closed cache.
+class SqliteStatementCache {
+ public:
+  sqlite3_stmt* Take(const std::string& sql) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = idle_.find(sql);
+    if (it == idle_.end() || it->second.empty()) return nullptr;
+    sqlite3_stmt* stmt = it->second.back();
+    it->second.pop_back();
+    --count_;
+    return stmt;
+  }
+  // False when the statement was not kept (the cache is closed or full): finalize it.
+  bool Give(const std::string& sql, sqlite3_stmt* stmt) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closed_ || count_ >= kMaxIdle) return false;
+    idle_[sql].push_back(stmt);
+    ++count_;
+    return true;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    for (auto& [sql, stmts] : idle_) {
+      for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+    }
+    idle_.clear();
+    count_ = 0;
+  }
+
+ private:
+  // The code's SQL texts are a few dozen literals; the bound only guards against built ones.
+  static constexpr size_t kMaxIdle = 256;
+  std::mutex mu_;
+  bool closed_ = false;                                               // guarded by mu_
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;  // guarded by mu_
+  size_t count_ = 0;                                                  // guarded by mu_
+};
+
+SqliteDatabase::SqliteDatabase(sqlite3* db, std::string path)
+    : db_(db), path_(std::move(path)), cache_(std::make_shared<SqliteStatementCache>()) {}
+
+SqliteDatabase::~SqliteDatabase() {
+  cache_->Close();
+  sqlite3_close_v2(db_);
+}
 
 absl::Status SqliteDatabase::Error(std::string_view what) const {
   const int code = sqlite3_errcode(db_) & 0xff;
@@ -66,12 +116,16 @@ absl::Status SqliteDatabase::Exec(std::string_view sql) {
 }
 
 absl::StatusOr<SqliteStatement> SqliteDatabase::Prepare(std::string_view sql) {
+  std::string text(sql);
+  if (sqlite3_stmt* kept = cache_->Take(text)) {
+    return SqliteStatement(this, kept, cache_, std::move(text));
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
       SQLITE_OK) {
     return Error("prepare");
   }
-  return SqliteStatement(this, stmt);
+  return SqliteStatement(this, stmt, cache_, std::move(text));
 }
 
 absl::Status SqliteDatabase::CheckIntegrity() {
@@ -96,10 +150,25 @@ absl::Status SqliteDatabase::CheckIntegrity() {
 int64_t SqliteDatabase::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int SqliteDatabase::Changes() const { return sqlite3_changes(db_); }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::SqliteStatement(SqliteDatabase* db, sqlite3_stmt* stmt,
+                                 std::shared_ptr<SqliteStatementCache> cache, std::string sql)
+    : db_(db), stmt_(stmt), cache_(std::move(cache)), sql_(std::move(sql)) {}
+
+SqliteStatement::~SqliteStatement() {
+  if (stmt_ == nullptr) return;
+  if (cache_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    if (cache_->Give(sql_, stmt_)) return;
+  }
+  sqlite3_finalize(stmt_);
+}
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_) {
+    : db_(other.db_),
+      stmt_(other.stmt_),
+      cache_(std::move(other.cache_)),
+      sql_(std::move(other.sql_)) {
   other.stmt_ = nullptr;
 }
 

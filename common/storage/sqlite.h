@@ -16,6 +16,7 @@ struct sqlite3_stmt;
 namespace poc {
 
 class SqliteStatement;
+class SqliteStatementCache;
 
 // One connection. Not thread-safe: use it from one thread at a time.
 class SqliteDatabase {
@@ -43,15 +44,21 @@ class SqliteDatabase {
   absl::Status Error(std::string_view what) const;
 
  private:
-  SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteDatabase(sqlite3* db, std::string path);
   sqlite3* db_;
   const std::string path_;
+  // Prepare() hands out statements kept from earlier uses of the same SQL text: compiling a
+  // statement cost as much as running it on the relay's hot paths (perf, poc-bench storm).
+  std::shared_ptr<SqliteStatementCache> cache_;
 };
 
 // A prepared statement. Bind parameters are 1-based, columns 0-based, as in SQLite.
 class SqliteStatement {
  public:
   SqliteStatement(SqliteDatabase* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // A statement that goes back to `cache`, reset and unbound, when destroyed.
+  SqliteStatement(SqliteDatabase* db, sqlite3_stmt* stmt,
+                  std::shared_ptr<SqliteStatementCache> cache, std::string sql);
   ~SqliteStatement();
   SqliteStatement(SqliteStatement&& other) noexcept;
   SqliteStatement& operator=(SqliteStatement&&) = delete;
@@ -80,6 +87,8 @@ class SqliteStatement {
  private:
   SqliteDatabase* db_;
   sqlite3_stmt* stmt_;
+  std::shared_ptr<SqliteStatementCache> cache_;  // null: finalized when destroyed
+  std::string sql_;
 };
 
 // Runs BEGIN IMMEDIATE on construction; rolls back on destruction unless Commit() succeeded.

@@ -6,6 +6,8 @@
 
 #include <cctype>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <utility>
 
 #include "common/encoding/hex.h"
@@ -109,6 +111,37 @@ absl::StatusOr<std::string> FingerprintOf(const X509* cert) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
+// Identities of certificates seen before, by their PEM text. Parsing a PEM certificate on
+// every call was a quarter of the relay's CPU in poc-bench's storm (OpenSSL 3's decoders). The
+// identity depends only on the certificate's bytes, which TLS verified for this connection;
+// revocation and the directory's certificate list are still checked on every call by the
+// caller, with the serial and fingerprint cached here.
+class IdentityCache {
+ public:
+  bool Find(const std::string& pem, PeerIdentity* out) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = known_.find(pem);
+    if (it == known_.end()) return false;
+    *out = it->second;
+    return true;
+  }
+  void Add(const std::string& pem, const PeerIdentity& identity) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (known_.size() >= kMaxEntries) known_.clear();  // certificates churn rarely
+    known_.emplace(pem, identity);
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 4096;
+  std::mutex mu_;
+  std::unordered_map<std::string, PeerIdentity> known_;  // guarded by mu_
+};
+
+IdentityCache& KnownIdentities() {
+  static IdentityCache* cache = new IdentityCache();
+  return *cache;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<std::string>> CertificateUris(const std::string& pem) {
@@ -124,9 +157,12 @@ absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext
   if (pems.empty()) {
     return absl::UnauthenticatedError("no client certificate presented");
   }
+  const std::string pem(pems.front().data(), pems.front().size());
+  if (PeerIdentity known; KnownIdentities().Find(pem, &known)) {
+    return known;
+  }
   // Parsed once: this runs on every call.
-  ASSIGN_OR_RETURN(X509Ptr cert,
-                   ParseCertificate(std::string(pems.front().data(), pems.front().size())));
+  ASSIGN_OR_RETURN(X509Ptr cert, ParseCertificate(pem));
   std::vector<std::string> ours;
   for (const auto& u : UrisOf(cert.get())) {
     if (StartsWith(u, "urn:poc:")) {
@@ -141,6 +177,7 @@ absl::StatusOr<PeerIdentity> PeerIdentityFromAuthContext(const grpc::AuthContext
   ASSIGN_OR_RETURN(PeerIdentity peer, ParseIdentityUri(ours.front()));
   peer.serial = CertificateSerialOf(cert.get());
   ASSIGN_OR_RETURN(peer.fingerprint, FingerprintOf(cert.get()));
+  KnownIdentities().Add(pem, peer);
   return peer;
 }
 
