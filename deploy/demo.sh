@@ -57,7 +57,8 @@ OUTCOMES=()
 record() { STEPS+=("$1"); OUTCOMES+=("$2"); if [ "$2" = ok ]; then echo "${GREEN}✓ $1${OFF}"; else echo "${RED}✗ $1${OFF}"; fi; echo; }
 
 echo "${BOLD}Starting a relay and four State nodes (FRA, DEU, KEN, BRA) in $DIR${OFF}"
-"$NET" up --states FRA,DEU,KEN,BRA --dir "$DIR" --silence-period 8s | sed -n '1,6p'
+"$NET" up --states FRA,DEU,KEN,BRA --dir "$DIR" --silence-period 8s --flash-escalation 4s,8s,12s |
+  sed -n '1,6p'
 for s in FRA DEU KEN BRA; do
   wait_until '"connected": *true' ctl "$s" status --json || { echo "node $s did not connect" >&2; exit 1; }
 done
@@ -197,6 +198,43 @@ if [ -n "$EX" ] && wait_until '"delivered": *4' report --json; then
   fi
 fi
 record "Ping exercise: all four States pinged, three acknowledged in time, the report says BRA did not" "$ok"
+
+echo "${BOLD}10. The Secretariat runs an escalation drill; DEU acknowledges, KEN does not and is escalated${OFF}"
+echo "    (this network escalates flash messages after 4 s, 8 s and 12 s; a real relay: 30m, 1h, 90m)"
+ok=failed
+SCENARIO="$DIR/secretariat/drill.toml"
+cat >"$SCENARIO" <<'TOML'
+name = "Demo escalation drill"
+[[step]]
+after = "0s"
+from = "FRA"
+to = ["DEU", "KEN"]
+type = "notification"
+urgency = "flash"
+subject = "Simulated ransomware in hospital networks"
+acknowledge_within = "6s"
+TOML
+echo "${DIM}[Secretariat]\$ pocctl drill start --scenario drill.toml${OFF}"
+sed 's/^/    /' "$SCENARIO"
+out=$("$POCCTL" drill start --secretariat "$SECRETARIAT" --scenario "$SCENARIO" --json)
+DRILL=$(echo "$out" | json_str id)
+drill_report() { "$POCCTL" drill report "$DRILL" --secretariat "$SECRETARIAT" "$@"; }
+if [ -n "$DRILL" ] && wait_until DRILL ctl DEU inbox; then
+  say_ctl DEU inbox
+  MSG=$(drill_report --json | json_str message_id)
+  say_ctl DEU ack "$MSG"
+  echo "    (Kenya's operator does not answer)"
+  if wait_until '"secretariat_at"' drill_report --json; then
+    say_ctl KEN inbox
+    echo "${DIM}[Secretariat]\$ pocctl drill report ${DRILL:0:8}${OFF}"
+    drill_report | sed 's/^/    /'
+    json=$(drill_report --json)
+    if echo "$json" | grep -q DRILL_OUTCOME_MET && echo "$json" | grep -q DRILL_OUTCOME_MISSED; then
+      ok=ok
+    fi
+  fi
+fi
+record "Escalation drill: DEU acknowledged in time; KEN was reminded, then escalated to its diplomatic contact and to the Secretariat" "$ok"
 
 echo "${BOLD}Summary${OFF}"
 failed=0

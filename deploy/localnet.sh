@@ -3,6 +3,7 @@
 # with its own certificate, signing key and SQLite file. For trying things by hand and scripts.
 #
 #   deploy/localnet.sh up [--states FRA,DEU,KEN,BRA] [--dir DIR] [--port N] [--silence-period 5m]
+#                         [--flash-escalation 4s,8s,12s]
 #   deploy/localnet.sh status [--dir DIR]
 #   deploy/localnet.sh start-node STATE [--dir DIR]     (re)start one node
 #   deploy/localnet.sh stop-node STATE [--dir DIR]      stop one node (it goes offline)
@@ -15,6 +16,8 @@
 # --silence-period sets how long States may object to an observer accreditation (default 5m
 # here, so the procedure can be tried by hand; a real relay defaults to 14d). An observer
 # certificate for trying it waits in DIR/observers/demo-observer.
+# --flash-escalation sets the relay's remind_after, escalate_after and secretariat_after for
+# flash messages (default 30m,1h,90m), so that an escalation drill can be watched in seconds.
 # Builds the binaries first if they are missing (deploy/build.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,8 +27,9 @@ STATES="FRA,DEU,KEN,BRA"
 PORT=0
 PURGE=0
 SILENCE="5m"
+FLASH=""
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 
 cmd="${1:-}"
 [ -n "$cmd" ] || { usage; exit 2; }
@@ -43,6 +47,7 @@ while [ $# -gt 0 ]; do
     --port) PORT="$2"; shift ;;
     --purge) PURGE=1 ;;
     --silence-period) SILENCE="$2"; shift ;;
+    --flash-escalation) FLASH="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "localnet: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -172,6 +177,16 @@ key = "relay.key"
 [observers]
 silence_period = "$3"
 TOML
+  if [ -n "$FLASH" ]; then
+    local remind escalate secretariat
+    IFS=, read -r remind escalate secretariat <<<"$FLASH"
+    if [ -z "$secretariat" ]; then
+      echo "localnet: --flash-escalation wants three durations, e.g. 4s,8s,12s" >&2
+      exit 2
+    fi
+    printf '\n[escalation.flash]\nremind_after = "%s"\nescalate_after = "%s"\nsecretariat_after = "%s"\n' \
+      "$remind" "$escalate" "$secretariat" >>"$DIR/relay/relay.toml"
+  fi
 }
 
 write_node_config() {

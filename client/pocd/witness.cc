@@ -356,7 +356,7 @@ void Witness::Raise(const std::string& kind, const std::string& conflict, const 
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   for (const auto& [name, content] : evidence) {
-    std::ofstream out(dir + "/" + name, std::ios::binary);
+    std::ofstream out(absl::StrCat(dir, "/", name), std::ios::binary);
     out << content;
     if (!out) {
       ec = std::make_error_code(std::errc::io_error);
