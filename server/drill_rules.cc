@@ -11,7 +11,7 @@
 namespace poc {
 namespace {
 
-absl::Status Invalid(const std::string& field, const std::string& what) {
+absl::Status InvalidScenario(const std::string& field, const std::string& what) {
   return absl::InvalidArgumentError("scenario." + field + ": " + what);
 }
 
@@ -32,18 +32,19 @@ absl::Status CheckTarget(const std::string& field, const std::string& t,
   }
   if (t.rfind("group:", 0) == 0) {
     if (directory.FindGroup(t.substr(6)) == nullptr) {
-      return Invalid(field, "group '" + t.substr(6) +
-                                "' is not defined in the directory; `pocctl directory groups` "
-                                "lists the groups");
+      return InvalidScenario(field,
+                             "group '" + t.substr(6) +
+                                 "' is not defined in the directory; `pocctl directory groups` "
+                                 "lists the groups");
     }
     return absl::OkStatus();
   }
   if (!IsIso3166Alpha3(t)) {
-    return Invalid(field, "'" + t + "' is not a State code, group:NAME or all");
+    return InvalidScenario(field, "'" + t + "' is not a State code, group:NAME or all");
   }
   if (!directory.HasState(t)) {
-    return Invalid(field, t + " is not a State in the directory (version " +
-                              std::to_string(directory.version()) + ")");
+    return InvalidScenario(field, t + " is not a State in the directory (version " +
+                                      std::to_string(directory.version()) + ")");
   }
   return absl::OkStatus();
 }
@@ -55,13 +56,14 @@ absl::StatusOr<CheckedDrill> CheckDrillRequest(const v1::StartDrillRequest& requ
                                                const EscalationPolicy& policy, absl::Time now) {
   const v1::DrillScenario& s = request.scenario();
   if (s.name().empty() || s.name().size() > 200 || !OneLine(s.name())) {
-    return Invalid("name", "required: one line of at most 200 bytes, e.g. \"Q1 escalation drill\"");
+    return InvalidScenario("name",
+                           "required: one line of at most 200 bytes, e.g. \"Q1 escalation drill\"");
   }
   if (s.steps().empty()) {
-    return Invalid("steps", "a drill needs at least one step");
+    return InvalidScenario("steps", "a drill needs at least one step");
   }
   if (static_cast<size_t>(s.steps_size()) > kMaxDrillSteps) {
-    return Invalid("steps", "at most " + std::to_string(kMaxDrillSteps) + " steps");
+    return InvalidScenario("steps", "at most " + std::to_string(kMaxDrillSteps) + " steps");
   }
   CheckedDrill out;
   *out.drill.mutable_scenario() = s;
@@ -70,57 +72,59 @@ absl::StatusOr<CheckedDrill> CheckDrillRequest(const v1::StartDrillRequest& requ
     const std::string f = "steps[" + std::to_string(i) + "]";
     absl::Time due = now;
     if (step->has_at() && step->has_after()) {
-      return Invalid(f, "give at or after, not both");
+      return InvalidScenario(f, "give at or after, not both");
     }
     if (step->has_after()) {
       const absl::Duration after = DurationFromProto(step->after());
       if (after < absl::ZeroDuration() || after > absl::Hours(24 * 365)) {
-        return Invalid(f + ".after", "must be between 0s and 365d after the start");
+        return InvalidScenario(f + ".after", "must be between 0s and 365d after the start");
       }
       due = now + after;
     } else if (step->has_at()) {
       due = FromProto(step->at());
       if (due < now - kDrillStartSkew) {
-        return Invalid(f + ".at", FormatUtc(due) + " is in the past (the relay's time is " +
-                                      FormatUtc(now) + "); give a later time or `after`");
+        return InvalidScenario(f + ".at", FormatUtc(due) + " is in the past (the relay's time is " +
+                                              FormatUtc(now) + "); give a later time or `after`");
       }
       due = std::max(due, now);
     }
     if (!step->from().empty() && step->from() != kSecretariatAddress &&
         !directory.HasState(step->from())) {
-      return Invalid(f + ".from",
-                     "'" + step->from() + "' is neither secretariat nor a State in the directory");
+      return InvalidScenario(
+          f + ".from",
+          "'" + step->from() + "' is neither secretariat nor a State in the directory");
     }
     if (step->to().empty()) {
-      return Invalid(f + ".to", "name at least one target: State codes, group:NAME or all");
+      return InvalidScenario(f + ".to", "name at least one target: State codes, group:NAME or all");
     }
     std::set<std::string> seen;
     for (int j = 0; j < step->to_size(); ++j) {
       const std::string tf = f + ".to[" + std::to_string(j) + "]";
       if (!seen.insert(step->to(j)).second) {
-        return Invalid(tf, "'" + step->to(j) + "' is listed twice");
+        return InvalidScenario(tf, "'" + step->to(j) + "' is listed twice");
       }
       if (absl::Status st = CheckTarget(tf, step->to(j), directory); !st.ok()) {
         return st;
       }
     }
     if (!AwaitsAcknowledgement(step->type())) {
-      return Invalid(f + ".type",
-                     "a drill step is a notification, rfi or rfa (what asks for acknowledgement)");
+      return InvalidScenario(
+          f + ".type",
+          "a drill step is a notification, rfi or rfa (what asks for acknowledgement)");
     }
     if (step->urgency() == v1::URGENCY_UNSPECIFIED || !v1::Urgency_IsValid(step->urgency())) {
-      return Invalid(f + ".urgency", "required: routine, priority, urgent or flash");
+      return InvalidScenario(f + ".urgency", "required: routine, priority, urgent or flash");
     }
     if (step->subject().empty() || step->subject().size() > 180 || !OneLine(step->subject())) {
-      return Invalid(f + ".subject", "required: one line of at most 180 bytes");
+      return InvalidScenario(f + ".subject", "required: one line of at most 180 bytes");
     }
     if (step->summary().size() > 1500) {
-      return Invalid(f + ".summary", "at most 1500 bytes");
+      return InvalidScenario(f + ".summary", "at most 1500 bytes");
     }
     if (step->has_acknowledge_within()) {
       const absl::Duration within = DurationFromProto(step->acknowledge_within());
       if (within <= absl::ZeroDuration() || within > absl::Hours(24 * 30)) {
-        return Invalid(f + ".acknowledge_within", "must be between 1s and 30d");
+        return InvalidScenario(f + ".acknowledge_within", "must be between 1s and 30d");
       }
     } else {
       *step->mutable_acknowledge_within() =

@@ -70,18 +70,6 @@ INSERT OR IGNORE INTO escalation_scan(one, last_rowid)
   VALUES(1, (SELECT COALESCE(MAX(rowid), 0) FROM messages));
 )sql";
 
-template <typename T>
-std::function<void(absl::Status)> Deliver(std::shared_ptr<T> out,
-                                          std::function<void(absl::StatusOr<T>)> done) {
-  return [out = std::move(out), done = std::move(done)](absl::Status s) {
-    if (s.ok()) {
-      done(std::move(*out));
-    } else {
-      done(std::move(s));
-    }
-  };
-}
-
 // Stores a relay-signed message queued for `recipients`, as SqliteRelayStore::Submit stores a
 // State's (same tables), so that sessions deliver it.
 absl::Status InsertRelayMessage(SqliteDatabase& db, const RelayMessage& m,
@@ -477,7 +465,7 @@ void EscalationStore::Tick(absl::Time now, bool at_start, EscalationContext ctx,
         out->states.assign(woken.begin(), woken.end());
         return absl::OkStatus();
       },
-      Deliver(out, std::move(done)));
+      SqliteRelayStore::DeliverResult(out, std::move(done)));
 }
 
 void EscalationStore::StartDrill(v1::Drill drill, std::vector<absl::Time> due,
@@ -514,7 +502,7 @@ void EscalationStore::StartDrill(v1::Drill drill, std::vector<absl::Time> due,
         *out->mutable_drill() = drill;
         return absl::OkStatus();
       },
-      Deliver(out, std::move(done)));
+      SqliteRelayStore::DeliverResult(out, std::move(done)));
 }
 
 void EscalationStore::RecordDrillAcknowledgement(
@@ -566,7 +554,7 @@ void EscalationStore::RecordDrillAcknowledgement(
         RETURN_IF_ERROR(leaves.Append(event).status());
         return absl::OkStatus();
       },
-      Deliver(out, std::move(done)));
+      SqliteRelayStore::DeliverResult(out, std::move(done)));
 }
 
 absl::StatusOr<bool> EscalationStore::IsDrillMessage(const std::string& message_id) {

@@ -44,19 +44,6 @@ CREATE TABLE IF NOT EXISTS exercise_answers(
 );
 )sql";
 
-// Keeps an op's result alive from the op (writer thread, inside the transaction) to `done`.
-template <typename T>
-std::function<void(absl::Status)> Deliver(std::shared_ptr<T> out,
-                                          std::function<void(absl::StatusOr<T>)> done) {
-  return [out = std::move(out), done = std::move(done)](absl::Status s) {
-    if (s.ok()) {
-      done(std::move(*out));
-    } else {
-      done(std::move(s));
-    }
-  };
-}
-
 // Exercises with their runs, over either connection; `id` empty reads them all, oldest first.
 absl::StatusOr<std::vector<v1::ExerciseRecord>> ReadRecords(SqliteDatabase& db,
                                                             const std::string& id) {
@@ -222,7 +209,7 @@ void SqliteExerciseStore::CreateExercise(
         out->set_audit_index(index);
         return absl::OkStatus();
       },
-      Deliver(out, std::move(done)));
+      SqliteRelayStore::DeliverResult(out, std::move(done)));
 }
 
 void SqliteExerciseStore::CancelExercise(
@@ -255,7 +242,7 @@ void SqliteExerciseStore::CancelExercise(
         *out = std::move(record);
         return absl::OkStatus();
       },
-      Deliver(out, std::move(done)));
+      SqliteRelayStore::DeliverResult(out, std::move(done)));
 }
 
 void SqliteExerciseStore::FireDueRuns(
@@ -345,7 +332,7 @@ void SqliteExerciseStore::FireDueRuns(
         *out = std::move(fired);
         return absl::OkStatus();
       },
-      Deliver(out, std::move(done)));
+      SqliteRelayStore::DeliverResult(out, std::move(done)));
 }
 
 void SqliteExerciseStore::CloseDueRuns(
@@ -408,7 +395,7 @@ void SqliteExerciseStore::CloseDueRuns(
         }
         return absl::OkStatus();
       },
-      Deliver(out, std::move(done)));
+      SqliteRelayStore::DeliverResult(out, std::move(done)));
 }
 
 void SqliteExerciseStore::RecordExerciseAcknowledgement(
@@ -474,7 +461,7 @@ void SqliteExerciseStore::RecordExerciseAcknowledgement(
         RETURN_IF_ERROR(leaves.Append(event).status());
         return absl::OkStatus();
       },
-      Deliver(out, std::move(done)));
+      SqliteRelayStore::DeliverResult(out, std::move(done)));
 }
 
 absl::StatusOr<std::vector<v1::ExerciseRecord>> SqliteExerciseStore::ExerciseRecords() {

@@ -82,6 +82,19 @@ class SqliteRelayStore final : public RelayStore {
   // nothing else in the op may fail). `done` runs after the commit, as for the store's own ops.
   using WriteOp = std::function<absl::Status(SqliteDatabase& db, AuditLeafWriter& leaves)>;
   void Write(WriteOp op, std::function<void(absl::Status)> done);
+  // A `done` for Write() that hands on what the op left in `*out`, or the failure: the op and
+  // the callback share `out`, which keeps the result alive from the writer thread to `done`.
+  template <typename T>
+  static std::function<void(absl::Status)> DeliverResult(
+      std::shared_ptr<T> out, std::function<void(absl::StatusOr<T>)> done) {
+    return [out = std::move(out), done = std::move(done)](const absl::Status& s) {
+      if (s.ok()) {
+        done(std::move(*out));
+      } else {
+        done(s);
+      }
+    };
+  }
   // Runs `read` on the reader connection (committed data only), one read at a time.
   absl::Status Read(const std::function<absl::Status(SqliteDatabase& db)>& read);
 

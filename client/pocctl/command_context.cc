@@ -15,12 +15,16 @@ CommandContext::CommandContext(GlobalOptions global, std::string env_node, std::
       clock_(clock),
       connector_(std::move(connector)) {}
 
+absl::Duration CommandContext::timeout() const {
+  absl::StatusOr<absl::Duration> t = ParseDuration(global_.timeout);
+  return t.ok() ? *t : absl::Seconds(10);
+}
+
 absl::StatusOr<ControlClient*> CommandContext::Client() {
   if (client_ != nullptr) return client_.get();
   ASSIGN_OR_RETURN(const NodeAddress address,
                    ResolveNodeAddress(global_.node, global_.socket, env_node_));
-  ASSIGN_OR_RETURN(const absl::Duration timeout, ParseDuration(global_.timeout));
-  ASSIGN_OR_RETURN(client_, connector_(address, timeout));
+  ASSIGN_OR_RETURN(client_, connector_(address, timeout()));
   return client_.get();
 }
 

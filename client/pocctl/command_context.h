@@ -43,6 +43,8 @@ class CommandContext {
   const std::string& env_node() const { return env_node_; }
   std::ostream& out() { return *out_; }
   absl::Time Now() const { return clock_->Now(); }
+  // --timeout as a duration (the command line checked it); the deadline of every RPC.
+  absl::Duration timeout() const;
 
   // Resolves the node's socket and connects, once; later calls return the same client.
   // Commands call this only after their local checks passed, so that a mistake in the

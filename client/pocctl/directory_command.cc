@@ -15,7 +15,7 @@
 namespace poc::pocctl {
 namespace {
 
-std::string LevelWord(v1::ContactLevel level) {
+std::string ContactLevelWord(v1::ContactLevel level) {
   switch (level) {
     case v1::CONTACT_LEVEL_TECHNICAL:
       return "technical";
@@ -88,8 +88,9 @@ std::string FormatStates(const v1::Directory& directory) {
       }
     }
     const auto contacts = ContactsInOrder(s);
-    const std::string first =
-        contacts.empty() ? "" : contacts[0]->name() + " (" + LevelWord(contacts[0]->level()) + ")";
+    const std::string first = contacts.empty() ? ""
+                                               : contacts[0]->name() + " (" +
+                                                     ContactLevelWord(contacts[0]->level()) + ")";
     table.AddRow({s.code(), s.name(), absl::StrCat(usable, " of ", s.keys_size()),
                   absl::StrCat(s.contacts_size()), first,
                   absl::StrJoin(GroupsOf(directory, s.code()), ", ")});
@@ -121,7 +122,7 @@ absl::StatusOr<std::string> FormatState(const v1::Directory& directory, const st
   Table contacts(
       {"ORDER", "LEVEL", "NAME", "ROLE", "E-MAIL", "PHONE", "HOURS", "TIME ZONE", "LANGUAGES"});
   for (const v1::Contact* c : ContactsInOrder(*state)) {
-    contacts.AddRow({absl::StrCat(c->order()), LevelWord(c->level()), c->name(), c->role(),
+    contacts.AddRow({absl::StrCat(c->order()), ContactLevelWord(c->level()), c->name(), c->role(),
                      c->email(), c->phone(), c->hours(), c->time_zone(),
                      absl::StrJoin(c->languages(), " ")});
   }
@@ -206,7 +207,7 @@ std::string DirectoryCsv(const v1::Directory& directory) {
       absl::StrAppend(&out, prefix, ",,,,,,,,\r\n");
     }
     for (const v1::Contact* c : contacts) {
-      absl::StrAppend(&out, prefix, c->order(), ",", LevelWord(c->level()), ",",
+      absl::StrAppend(&out, prefix, c->order(), ",", ContactLevelWord(c->level()), ",",
                       CsvField(c->name()), ",", CsvField(c->role()), ",", CsvField(c->email()), ",",
                       CsvField(c->phone()), ",", CsvField(c->hours()), ",",
                       CsvField(c->time_zone()), ",", CsvField(absl::StrJoin(c->languages(), " ")),

@@ -23,11 +23,6 @@
 namespace poc::pocctl {
 namespace {
 
-absl::Duration Timeout(const CommandContext& ctx) {
-  auto t = ParseDuration(ctx.global().timeout);
-  return t.ok() ? *t : absl::Seconds(10);
-}
-
 // "+1.5s" after `start`, or "" for an unset time.
 std::string After(const google::protobuf::Timestamp& start, const google::protobuf::Timestamp& t) {
   if (!IsSet(t)) {
@@ -47,7 +42,7 @@ class DrillsClient {
           "POC_SECRETARIAT");
     }
     ASSIGN_OR_RETURN(std::unique_ptr<SecretariatRelay> relay,
-                     SecretariatRelay::Open(o.secretariat, Timeout(ctx)));
+                     SecretariatRelay::Open(o.secretariat, ctx.timeout()));
     return DrillsClient(std::move(relay));
   }
 

@@ -19,11 +19,6 @@
 namespace poc::pocctl {
 namespace {
 
-absl::Duration Timeout(const CommandContext& ctx) {
-  auto t = ParseDuration(ctx.global().timeout);
-  return t.ok() ? *t : absl::Seconds(10);
-}
-
 // The relay's Exercises service over the --secretariat file's channel.
 class ExercisesClient {
  public:
@@ -35,7 +30,7 @@ class ExercisesClient {
           "POC_SECRETARIAT");
     }
     ASSIGN_OR_RETURN(std::unique_ptr<SecretariatRelay> relay,
-                     SecretariatRelay::Open(o.secretariat, Timeout(ctx)));
+                     SecretariatRelay::Open(o.secretariat, ctx.timeout()));
     return ExercisesClient(std::move(relay));
   }
 

@@ -24,14 +24,9 @@ std::vector<std::string> Objectors(const v1::ObserverRecord& r) {
   return states;
 }
 
-absl::Duration Timeout(const CommandContext& ctx) {
-  auto t = ParseDuration(ctx.global().timeout);
-  return t.ok() ? *t : absl::Seconds(10);
-}
-
 absl::StatusOr<v1::ListObserversResponse> ListFrom(const ObserverOptions& o, CommandContext& ctx) {
   if (!o.secretariat.empty()) {
-    ASSIGN_OR_RETURN(auto relay, SecretariatRelay::Open(o.secretariat, Timeout(ctx)));
+    ASSIGN_OR_RETURN(auto relay, SecretariatRelay::Open(o.secretariat, ctx.timeout()));
     return relay->List();
   }
   ASSIGN_OR_RETURN(ControlClient * client, ctx.Client());
@@ -50,7 +45,7 @@ absl::Status RunPropose(const ObserverOptions& o, CommandContext& ctx) {
   request.set_organization(o.organization);
   request.set_kind(ParseObserverKind(o.kind));
   request.set_purpose(o.purpose);
-  ASSIGN_OR_RETURN(auto relay, SecretariatRelay::Open(o.secretariat, Timeout(ctx)));
+  ASSIGN_OR_RETURN(auto relay, SecretariatRelay::Open(o.secretariat, ctx.timeout()));
   ASSIGN_OR_RETURN(const v1::ObserverRecord record, relay->Propose(request));
   if (ctx.json()) {
     return PrintJson(record, ctx.out());
