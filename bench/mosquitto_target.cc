@@ -182,11 +182,12 @@ absl::Status RunPeer(const std::string& scenario, const BenchPki& pki, const Ben
       return absl::UnavailableError("libmosquitto cannot connect " + s.code);
     }
   }
-  if (absl::Status s = Await([&] { return run.subscribed >= 2 * n; }, &broker, options, progress,
-                             [&] {
-                               return absl::StrFormat("%s (mosquitto): %d/%d connected", scenario,
-                                                      run.connected.load(), n);
-                             });
+  if (absl::Status s =
+          Await([&] { return run.subscribed >= int64_t{2} * n; }, &broker, options, progress,
+                [&] {
+                  return absl::StrFormat("%s (mosquitto): %d/%d connected", scenario,
+                                         run.connected.load(), n);
+                });
       !s.ok()) {
     return s;
   }
@@ -197,6 +198,7 @@ absl::Status RunPeer(const std::string& scenario, const BenchPki& pki, const Ben
     const int64_t start = RunTracker::Now();
     // Each State sends in its own thread, as each would on its own machine.
     std::vector<std::thread> senders;
+    senders.reserve(n);
     for (int i = 0; i < n; ++i) {
       senders.emplace_back([&, i] {
         for (int k = 1; k < n; ++k) {

@@ -135,8 +135,8 @@ class OurNetwork {
         workers_(options.threads > 0 ? options.threads
                                      : std::max(1u, std::thread::hardware_concurrency())) {}
 
-  void SubmitWithRetry(int from, std::shared_ptr<v1::Envelope> envelope,
-                       std::function<void(int)> done) {
+  void SubmitWithRetry(int from, const std::shared_ptr<v1::Envelope>& envelope,
+                       const std::function<void(int)>& done) {
     ++pending_;
     nodes_[from]->Submit(*envelope, [this, from, envelope, done](const grpc::Status& s,
                                                                  int recipients) {
@@ -309,9 +309,10 @@ absl::Status Reconnect(OurNetwork& net, Progress* progress, ScenarioResult* resu
   RunTracker& t = net.tracker();
   for (auto& node : net.nodes()) node->Disconnect();
   // While every node is away, each State sends one message to the next: all of them queue.
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < n; ++i) {
     net.Send(
         i, {net.nodes()[(i + 1) % n]->state()}, [](int) {}, false);
+  }
   if (absl::Status s =
           net.WaitFor([&] { return t.submitted() >= n; }, progress,
                       [&] { return absl::StrFormat("reconnect: %d/%d queued", t.submitted(), n); });

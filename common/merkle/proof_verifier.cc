@@ -44,7 +44,7 @@ size_t InclusionProofSize(uint64_t index, uint64_t tree_size) {
   // Below level `inner` the paths to `index` and to the last leaf differ, so each level has a
   // sibling; above it the path runs along the right border, where only left siblings exist.
   const int inner = BitLength(index ^ (tree_size - 1));
-  return static_cast<size_t>(inner + PopCount(ShiftRight(index, inner)));
+  return static_cast<size_t>(inner) + static_cast<size_t>(PopCount(ShiftRight(index, inner)));
 }
 
 size_t ConsistencyProofSize(uint64_t size1, uint64_t size2) {
@@ -57,7 +57,8 @@ size_t ConsistencyProofSize(uint64_t size1, uint64_t size2) {
   const uint64_t last = (size2 - 1) >> shift;
   const int inner = BitLength(index ^ last);
   const size_t seed = (size1 == (uint64_t{1} << shift)) ? 0 : 1;
-  return seed + static_cast<size_t>(inner + PopCount(ShiftRight(index, inner)));
+  return seed + static_cast<size_t>(inner) +
+         static_cast<size_t>(PopCount(ShiftRight(index, inner)));
 }
 
 absl::StatusOr<std::string> RootFromInclusionProof(uint64_t index, uint64_t tree_size,

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace poc {
@@ -45,7 +46,7 @@ absl::Status WriteNewFile(const std::string& path, const std::string& contents, 
       }
       const std::string why = std::strerror(errno);
       ::close(fd);
-      return absl::InternalError(path + ": write failed: " + why);
+      return absl::InternalError(absl::StrCat(path, ": write failed: ", why));
     }
     done += static_cast<size_t>(n);
   }

@@ -124,6 +124,7 @@ class AuditTilesTest : public ::testing::Test {
   int Pocctl(std::vector<std::string> args, std::string* out, std::string* err = nullptr) {
     args.insert(args.begin(), "pocctl");
     std::vector<const char*> argv;
+    argv.reserve(args.size());
     for (const auto& a : args) argv.push_back(a.c_str());
     std::ostringstream o, e;
     SystemClock clock;
