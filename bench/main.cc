@@ -19,6 +19,7 @@
 #include "bench/scenarios.h"
 #include "bench/signature_bound.h"
 #include "common/logging/logging.h"
+#include "common/util/main_guard.h"
 
 namespace poc::bench {
 namespace {
@@ -207,4 +208,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace poc::bench
 
-int main(int argc, char** argv) { return poc::bench::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return poc::GuardMain("poc-bench", [&] { return poc::bench::Main(argc, argv); });
+}

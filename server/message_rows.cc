@@ -28,7 +28,8 @@ absl::Status InsertMessage(SqliteDatabase& db, const MessageRow& row) {
                    db.Prepare("INSERT INTO messages(id, hash, sender, envelope, received_at_ms, "
                               "audit_index, receipt) VALUES(?, ?, ?, ?, ?, ?, ?)"));
   // A view with no data would bind NULL; the column wants an empty blob.
-  const std::string_view receipt = row.receipt.empty() ? std::string_view("", 0) : row.receipt;
+  static constexpr char kNoReceipt[] = "";
+  const std::string_view receipt = row.receipt.empty() ? std::string_view(kNoReceipt) : row.receipt;
   return ins.Bind(1, row.id)
       .BindBlob(2, row.hash)
       .Bind(3, row.sender)

@@ -8,9 +8,7 @@
 #include "common/rpc/deadline.h"
 
 namespace poc::pocctl {
-namespace {}  // namespace
-
-GrpcAuditSource::GrpcAuditSource(std::shared_ptr<grpc::Channel> channel, std::string address,
+GrpcAuditSource::GrpcAuditSource(const std::shared_ptr<grpc::Channel>& channel, std::string address,
                                  absl::Duration timeout)
     : stub_(v1::Audit::NewStub(channel)), address_(std::move(address)), timeout_(timeout) {}
 

@@ -17,7 +17,7 @@ namespace poc::pocctl {
 class GrpcAuditSource final : public AuditSource {
  public:
   // `address` names the relay in messages; every RPC gets `timeout`.
-  GrpcAuditSource(std::shared_ptr<grpc::Channel> channel, std::string address,
+  GrpcAuditSource(const std::shared_ptr<grpc::Channel>& channel, std::string address,
                   absl::Duration timeout);
 
   std::string Name() const override { return "the relay at " + address_; }

@@ -27,15 +27,16 @@ class ConfigBinderTest : public ::testing::Test {
   }
 
   // Parses `flags` as the command line, then applies the config file at `path`.
-  absl::Status ParseThenApply(std::vector<std::string> flags, const std::string& path) {
+  absl::Status ParseThenApply(const std::vector<std::string>& flags, const std::string& path) {
     std::vector<const char*> argv = {"test"};
+    argv.reserve(flags.size() + 1);
     for (const std::string& f : flags) argv.push_back(f.c_str());
     app_.parse(static_cast<int>(argv.size()), argv.data());
     return binder_.ApplyFile(path);
   }
 
   std::string WriteConfig(const std::string& name, const std::string& toml) {
-    const std::string path = dir_.File(name);
+    std::string path = dir_.File(name);
     WriteFixture(path, toml);
     return path;
   }

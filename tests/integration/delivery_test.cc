@@ -209,6 +209,7 @@ TEST_F(DeliveryTest, ManyMessagesArriveInRelayOrderAndNoneTwice) {
   StartNodes({"FRA", "KEN"});
   net_->StopNode("KEN", SIGTERM);
   std::vector<std::string> ids;
+  ids.reserve(40);
   for (int i = 0; i < 40; ++i) {
     ids.push_back(
         Send("FRA", {"KEN"}, v1::MESSAGE_TYPE_NOTIFICATION, "n" + std::to_string(i)).message_id());

@@ -131,8 +131,8 @@ class EscalationTest : public ::testing::Test {
                                  << "relay_name = \"localhost\"\n"
                                  << "[tls]\nca = \"ca.crt\"\ncert = \"admin.crt\"\n"
                                  << "key = \"admin.key\"\n";
-    for (const std::string& s : {"DEU", "FRA", "KEN"}) net_->StartNode(s);
-    for (const std::string& s : {"DEU", "FRA", "KEN"}) {
+    for (const char* s : {"DEU", "FRA", "KEN"}) net_->StartNode(s);
+    for (const char* s : {"DEU", "FRA", "KEN"}) {
       ASSERT_TRUE(WaitFor([&] { return net_->NodeConnected(s); })) << net_->node(s).Log();
     }
   }
@@ -386,7 +386,7 @@ TEST_F(EscalationTest, ADrillFromAScenarioRunsEndToEndAndItsReportShowsEachDeadl
 
 TEST_F(EscalationTest, BadScenariosAndCallersAreRefusedAndScheduleNothing) {
   auto write = [&](const std::string& name, const std::string& step) {
-    const std::string path = net_->dir() + "/" + name;
+    std::string path = net_->dir() + "/" + name;
     std::ofstream(path) << "name = \"Bad drill\"\n[[step]]\nurgency = \"urgent\"\n"
                            "subject = \"S\"\n"
                         << step;

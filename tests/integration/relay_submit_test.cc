@@ -167,7 +167,7 @@ TEST_F(RelaySubmitTest, RejectsAnEmptySubject) {
 
 TEST_F(RelaySubmitTest, RejectsAnOversizeMessage) {
   v1::Message m = MakeMessage("FRA", {"KEN"});
-  m.mutable_template_()->set_indicators(std::string(300 * 1024, 'x'));
+  m.mutable_template_()->set_indicators(std::string(size_t{300} * 1024, 'x'));
   ExpectRejected(Sign(m, net_->SigningKey("FRA")), grpc::StatusCode::INVALID_ARGUMENT,
                  "envelope.message");
 }
@@ -195,7 +195,7 @@ TEST_F(RelaySubmitTest, SecretariatCertificateCannotSubmitStateMessages) {
 
 // A Session attempt with `credentials`; returns the stream's final status.
 grpc::Status TrySession(const std::string& address,
-                        std::shared_ptr<grpc::ChannelCredentials> credentials) {
+                        const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
   grpc::ChannelArguments args;
   args.SetSslTargetNameOverride("localhost");
   auto stub = v1::Relay::NewStub(grpc::CreateCustomChannel(address, credentials, args));

@@ -136,7 +136,7 @@ void TestNetwork::WriteNodeConfig(const std::string& state) {
 }
 
 std::string TestNetwork::CopyRelayFolder(const std::string& name) {
-  const std::string to = dir_ + "/" + name;
+  std::string to = dir_ + "/" + name;
   std::filesystem::copy(dir_ + "/relay", to, std::filesystem::copy_options::recursive);
   return to;
 }

@@ -280,7 +280,7 @@ TEST(ValidationTest, MultiLineSummaryAndDescriptionAreFine) {
 
 TEST(ValidationTest, LimitsTheDescriptionToTheConfiguredSize) {
   v1::Message m = ValidMessage();
-  m.mutable_template_()->set_description(std::string(64 * 1024, 'd'));
+  m.mutable_template_()->set_description(std::string(size_t{64} * 1024, 'd'));
   EXPECT_EQ(ErrorOf(m), "OK");
   m.mutable_template_()->set_description(std::string(64 * 1024 + 1, 'd'));
   EXPECT_THAT(ErrorOf(m), StartsWith("template.description: is 65537 bytes"));
@@ -335,7 +335,7 @@ TEST(ValidationTest, NamesTheIndexOfABadSector) {
 
 TEST(ValidationTest, LimitsIndicatorsTo64KiB) {
   v1::Message m = ValidMessage();
-  m.mutable_template_()->set_indicators(std::string(64 * 1024, 'i'));
+  m.mutable_template_()->set_indicators(std::string(size_t{64} * 1024, 'i'));
   EXPECT_EQ(ErrorOf(m), "OK");
   m.mutable_template_()->set_indicators(std::string(64 * 1024 + 1, 'i'));
   EXPECT_THAT(ErrorOf(m), StartsWith("template.indicators: is 65537 bytes"));
@@ -389,7 +389,7 @@ std::string StixBundleOfSize(size_t size) {
 
 TEST(ValidationTest, LimitsTheStixBundleTo192KiB) {
   v1::Message m = ValidMessage();
-  m.mutable_template_()->set_stix_bundle(StixBundleOfSize(192 * 1024));
+  m.mutable_template_()->set_stix_bundle(StixBundleOfSize(size_t{192} * 1024));
   EXPECT_EQ(ErrorOf(m), "OK");
   m.mutable_template_()->set_stix_bundle(StixBundleOfSize(192 * 1024 + 1));
   EXPECT_THAT(ErrorOf(m), StartsWith("template.stix_bundle: is 196609 bytes; the limit is 196608"));
