@@ -171,7 +171,13 @@ int RunRelay(int argc, char** argv) {
     }
     return Fail(std::string(relay.status().message()));
   }
-  // The HTTP port file first: whoever waits for the gRPC port file then finds both.
+  boost::asio::io_context io;
+  boost::asio::signal_set stop(io, SIGTERM, SIGINT);
+  boost::asio::signal_set reload(io, SIGHUP);
+  boost::asio::steady_timer tls_timer(io);  // re-reads the TLS files every tls.reload_interval
+  // The port files announce a relay that is ready: written only now that the signal sets are
+  // installed, so a SIGHUP or SIGTERM right after them is handled, not fatal by default. The
+  // HTTP port file first: whoever waits for the gRPC port file then finds both.
   if (!config.http_port_file.empty()) {
     if (auto s =
             poc::ReplaceFile(config.http_port_file, std::to_string((*relay)->http_port()) + "\n");
@@ -186,10 +192,6 @@ int RunRelay(int argc, char** argv) {
     }
   }
 
-  boost::asio::io_context io;
-  boost::asio::signal_set stop(io, SIGTERM, SIGINT);
-  boost::asio::signal_set reload(io, SIGHUP);
-  boost::asio::steady_timer tls_timer(io);  // re-reads the TLS files every tls.reload_interval
   stop.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) {
       return;

@@ -46,12 +46,14 @@ int RunNode(int argc, char** argv) {
   if (absl::Status s = poc::SetupLogging("pocd", config.log_json, config.log_level); !s.ok()) {
     return Fail(std::string(s.message()));
   }
+  // Installed before the node starts: once its control socket exists (what scripts and tests
+  // wait for), SIGTERM is a graceful stop, never the default abrupt one.
+  boost::asio::io_context io;
+  boost::asio::signal_set stop(io, SIGTERM, SIGINT);
   poc::SystemClock clock;
   auto node = poc::Node::Start(config, &clock);
   if (!node.ok()) return Fail(std::string(node.status().message()));
 
-  boost::asio::io_context io;
-  boost::asio::signal_set stop(io, SIGTERM, SIGINT);
   stop.async_wait([](const boost::system::error_code&, int sig) {
     spdlog::info("signal {}: shutting down", sig);
   });

@@ -15,7 +15,10 @@ namespace {
 constexpr int kLevels = 64;
 
 // Largest power of two strictly below n; requires n >= 2 (RFC 9162 §2.1.1 split point).
-uint64_t SplitPoint(uint64_t n) { return uint64_t{1} << (BitLength(n - 1) - 1); }
+uint64_t SplitPoint(uint64_t n) {
+  const int bits = BitLength(n - 1);  // >= 1 for n >= 2
+  return bits > 0 ? uint64_t{1} << (bits - 1) : 0;
+}
 
 // The hashes one operation needs, each the RFC 9162 hash of a leaf range [begin, end) that is
 // aligned the way the RFC's recursion produces ranges (begin is a multiple of a power of two of
@@ -26,7 +29,7 @@ class ReadPlan {
   void AddRange(uint64_t begin, uint64_t end) {
     const size_t first = ids_.size();
     while (begin < end) {
-      const int max_by_size = BitLength(end - begin) - 1;
+      const int max_by_size = std::max(BitLength(end - begin) - 1, 0);  // end > begin: >= 0
       const int level = begin == 0 ? max_by_size : std::min(TrailingZeros(begin), max_by_size);
       ids_.push_back(NodeId{level, begin >> level});
       begin += uint64_t{1} << level;

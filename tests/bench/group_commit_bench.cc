@@ -41,7 +41,7 @@ void BM_GroupCommitBatch(benchmark::State& state) {
               if (!st.ok()) return st.status();
               return st->Bind(1, k).BindBlob(2, row).Run();
             },
-            [&](absl::Status) {
+            [&](const absl::Status&) {
               std::lock_guard<std::mutex> lock(mu);
               ++done;
               cv.notify_one();
