@@ -122,6 +122,7 @@ absl::StatusOr<std::unique_ptr<BenchPki>> BenchPki::Make(
     }
   };
   std::vector<std::thread> workers;
+  workers.reserve(kParallelPki);
   for (int t = 0; t < kParallelPki; ++t) workers.emplace_back(work);
   for (std::thread& t : workers) t.join();
   if (!first_error.ok()) return first_error;
