@@ -21,6 +21,12 @@
 namespace poc::bench {
 namespace {
 
+// The Ed25519 work a scenario needed, for --limit's lower bound.
+void SetSignatureWork(const SignatureWork& work, ScenarioResult* result) {
+  result->signs = work.signs;
+  result->verifies = work.verifies;
+}
+
 double SecondsSince(int64_t start_ns, int64_t end_ns) {
   return static_cast<double>(end_ns - start_ns) / 1e9;
 }
@@ -236,8 +242,7 @@ absl::Status Storm(OurNetwork& net, Progress* progress, ScenarioResult* result) 
   result->seconds =
       SecondsSince(start, t.receipts() >= total ? t.last_receipt_ns() : RunTracker::Now());
   result->extra["submit_retries"] = static_cast<double>(t.submit_retries());
-  result->signs = WorkFor(total, total).signs;
-  result->verifies = WorkFor(total, total).verifies;
+  SetSignatureWork(WorkFor(total, total), result);
   FinishResult(net, before, result);
   return s;
 }
@@ -261,8 +266,7 @@ absl::Status Broadcast(OurNetwork& net, Progress* progress, ScenarioResult* resu
   result->extra["durable_ms"] = SecondsSince(start, t.last_store_ns()) * 1e3;
   result->extra["receipts_ms"] = SecondsSince(start, t.last_receipt_ns()) * 1e3;
   SetPercentiles(t.LatenciesMs(), result);
-  result->signs = WorkFor(1, want).signs;
-  result->verifies = WorkFor(1, want).verifies;
+  SetSignatureWork(WorkFor(1, want), result);
   FinishResult(net, before, result);
   return s;
 }
@@ -297,8 +301,7 @@ absl::Status Latency(OurNetwork& net, Progress* progress, ScenarioResult* result
   result->seconds = SecondsSince(start_ns, RunTracker::Now());
   result->extra["rate"] = net.options().rate;
   SetPercentiles(t.LatenciesMs(), result);
-  result->signs = WorkFor(count, count).signs;
-  result->verifies = WorkFor(count, count).verifies;
+  SetSignatureWork(WorkFor(count, count), result);
   FinishResult(net, before, result);
   return s;
 }
@@ -339,8 +342,7 @@ absl::Status Reconnect(OurNetwork& net, Progress* progress, ScenarioResult* resu
       SecondsSince(start, t.receipts() >= n ? t.last_receipt_ns() : RunTracker::Now());
   if (sessions_ns != 0) result->extra["sessions_ms"] = SecondsSince(start, sessions_ns) * 1e3;
   result->extra["flushed_ms"] = result->seconds * 1e3;
-  result->signs = WorkFor(n, n).signs;
-  result->verifies = WorkFor(n, n).verifies;
+  SetSignatureWork(WorkFor(n, n), result);
   FinishResult(net, before, result);
   return s;
 }
