@@ -1,5 +1,6 @@
 // The bench's federation, made by the real poc-pki: a root CA, the relay's TLS certificate and
-// signing key, and per simulated State a node certificate and an Ed25519 signing key.
+// signing key, the Secretariat's certificate (for the ping exercise), and per simulated State a
+// node certificate and an Ed25519 signing key.
 #ifndef POC_BENCH_BENCH_PKI_H_
 #define POC_BENCH_BENCH_PKI_H_
 
@@ -35,6 +36,8 @@ class BenchPki {
 
   const std::string& dir() const { return dir_; }
   std::string relay_dir() const { return dir_ + "/relay"; }
+  // admin.crt, admin.key and ca.crt: the Secretariat's client certificate.
+  std::string secretariat_dir() const { return dir_ + "/secretariat"; }
   std::vector<StateIdentity>& states() { return states_; }
   const std::vector<StateIdentity>& states() const { return states_; }
   // The State owning a signing key id, for verifying envelopes and receipts as a node's

@@ -52,10 +52,13 @@ int Main(int argc, char** argv) {
       "Eclipse Mosquitto (mutual TLS 1.3, persistence, QoS 1) for the ratio ours/peer.");
   app.add_option("--scenario", scenario,
                  "storm (every State sends one message to every other), broadcast (one flash "
-                 "notification to all), latency (a steady rate between random pairs), reconnect "
+                 "notification to all), latency (a steady rate between random pairs), ping (the "
+                 "Secretariat's ping exercise of all States, acknowledged automatically by each "
+                 "node; done when the relay's report is complete), reconnect "
                  "(all nodes drop and reconnect at once with messages queued), ingest (durable "
                  "submits with nobody online, which stay queued), or all")
-      ->check(CLI::IsMember({"storm", "broadcast", "latency", "reconnect", "ingest", "all"}))
+      ->check(
+          CLI::IsMember({"storm", "broadcast", "latency", "ping", "reconnect", "ingest", "all"}))
       ->capture_default_str();
   app.add_option("--target", target,
                  "poc-relay, mosquitto (the peer; storm and latency only) or both (then the "

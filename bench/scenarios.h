@@ -1,4 +1,4 @@
-// The scenarios against poc-relay: storm, broadcast, latency, reconnect and ingest (README,
+// The scenarios against poc-relay: storm, broadcast, latency, ping, reconnect and ingest (README,
 // "Performance", says what each measures). Each runs against a fresh relay (or --relay) with
 // freshly connected simulated nodes, and stops everything it started before it returns.
 #ifndef POC_BENCH_SCENARIOS_H_

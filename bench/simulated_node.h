@@ -19,6 +19,7 @@
 #include "bench/bench_pki.h"
 #include "bench/node_store.h"
 #include "bench/run_tracker.h"
+#include "poc/v1/message.pb.h"
 #include "poc/v1/relay.grpc.pb.h"
 
 namespace poc::bench {
@@ -68,6 +69,9 @@ class SimulatedNode {
   void Post(std::function<void()> fn);
   // On a worker thread.
   void HandleDelivery(const std::shared_ptr<NodeSession>& session, const v1::Delivery& delivery);
+  // As pocd with exercise_auto_ack: signs and submits the acknowledgement of an exercise ping in
+  // acknowledge mode, once the ping is stored.
+  void AcknowledgePing(const v1::Message& ping);
   void HandleReceiptNotice(const std::shared_ptr<NodeSession>& session,
                            const v1::ReceiptNotice& notice);
 

@@ -72,19 +72,20 @@ TEST(PocBenchSmokeTest, EveryScenarioRunsOnATinyNetwork) {
                                   "--messages", "40", "--timeout", "120"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto lines = JsonLines(r.output);
-  ASSERT_EQ(lines.size(), 5u) << r.output;
+  ASSERT_EQ(lines.size(), 6u) << r.output;
   std::vector<std::string> names;
   for (const auto& j : lines) {
     ExpectScenarioShape(j);
     EXPECT_EQ(j["ok"], true) << j.dump();
     names.push_back(j["scenario"]);
   }
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"storm", "broadcast", "latency", "reconnect", "ingest"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"storm", "broadcast", "latency", "ping", "reconnect",
+                                             "ingest"}));
   EXPECT_EQ(lines[1]["messages"], 3) << "a broadcast from one of 4 States reaches 3";
   EXPECT_EQ(lines[2]["messages"], 20) << "40 a second for half a second";
-  EXPECT_EQ(lines[3]["messages"], 4) << "one queued message per State, flushed on reconnect";
-  EXPECT_EQ(lines[4]["messages"], 40);
+  EXPECT_EQ(lines[3]["messages"], 4) << "every State acknowledged the ping, per the relay's report";
+  EXPECT_EQ(lines[4]["messages"], 4) << "one queued message per State, flushed on reconnect";
+  EXPECT_EQ(lines[5]["messages"], 40);
 }
 
 }  // namespace
