@@ -35,6 +35,11 @@ void GroupCommitter::Enqueue(Op op, Done done) {
   done(absl::UnavailableError("the store is shutting down"));
 }
 
+absl::Status GroupCommitter::RunFrame(std::string_view sql) {
+  absl::StatusOr<SqliteStatement> statement = db_->Prepare(sql);
+  return statement.ok() ? statement->Run() : statement.status();
+}
+
 void GroupCommitter::Run() {
   std::vector<Item> batch;
   std::vector<absl::Status> results;
@@ -49,17 +54,17 @@ void GroupCommitter::Run() {
       }
     }
     results.assign(batch.size(), absl::OkStatus());
-    absl::Status batch_status = db_->Exec("BEGIN IMMEDIATE");
+    absl::Status batch_status = RunFrame("BEGIN IMMEDIATE");
     if (batch_status.ok()) {
       for (size_t i = 0; i < batch.size(); ++i) {
-        absl::Status s = db_->Exec("SAVEPOINT op");
+        absl::Status s = RunFrame("SAVEPOINT op");
         if (s.ok()) s = batch[i].op(*db_);
-        if (!s.ok()) (void)db_->Exec("ROLLBACK TO op");
-        (void)db_->Exec("RELEASE op");
+        if (!s.ok()) (void)RunFrame("ROLLBACK TO op");
+        (void)RunFrame("RELEASE op");
         results[i] = s;
       }
-      batch_status = db_->Exec("COMMIT");
-      if (!batch_status.ok()) (void)db_->Exec("ROLLBACK");
+      batch_status = RunFrame("COMMIT");
+      if (!batch_status.ok()) (void)RunFrame("ROLLBACK");
     }
     if (!batch_status.ok()) {
       for (auto& r : results) r = batch_status;

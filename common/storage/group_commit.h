@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string_view>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -40,6 +41,9 @@ class GroupCommitter {
     Done done;
   };
   void Run();
+  // One statement of the batch's frame (BEGIN, SAVEPOINT, RELEASE, COMMIT, ...), compiled once and
+  // kept by the database's statement cache: Exec would compile it again for each operation.
+  absl::Status RunFrame(std::string_view sql);
 
   SqliteDatabase* const db_;
   const size_t max_batch_;
