@@ -121,6 +121,10 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
           reactor->Finish(ToGrpcStatus(out.status()));
           return;
         }
+        // The recipients' sessions first: the message is durable, and their fetch need not
+        // wait for the submitter's answer and its log line (delivery latency, README
+        // "Performance").
+        core_->registry.Wake(out->recipients);
         const grpc::Status answered = WriteSubmitAnswer(*out, *core_->metrics, raw_response);
         if (answered.ok()) {
           if (out->duplicate) {
@@ -131,7 +135,6 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
           }
         }
         reactor->Finish(answered);
-        core_->registry.Wake(out->recipients);
       });
   return reactor;
 }
