@@ -12,7 +12,7 @@
 namespace poc::bench {
 
 struct ScenarioResult {
-  std::string scenario;  // storm, broadcast, latency, reconnect, ingest
+  std::string scenario;  // storm, broadcast, latency, ping, reconnect, ingest
   std::string target;    // "poc-relay" or "mosquitto"
   int states = 0;
   int64_t messages = 0;  // deliveries (one per recipient)
