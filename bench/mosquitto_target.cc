@@ -8,13 +8,13 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "bench/child_process.h"
+#include "bench/paced_pairs.h"
 #include "bench/run_tracker.h"
 
 namespace poc::bench {
@@ -220,21 +220,13 @@ absl::Status RunPeer(const std::string& scenario, const BenchPki& pki, const Ben
             (run.receipts >= total ? run.last_receipt_ns.load() : RunTracker::Now()) - start) /
         1e9;
   } else {
-    std::mt19937 rng(7);
-    std::uniform_int_distribution<int> pick(0, n - 1);
-    const auto interval = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / options.rate));
-    const int64_t count = static_cast<int64_t>(options.rate * options.seconds);
-    const auto start = std::chrono::steady_clock::now();
+    const int64_t count = PacedCount(options.rate, options.seconds);
     const int64_t start_ns = RunTracker::Now();
-    for (int64_t k = 0; k < count; ++k) {
-      std::this_thread::sleep_until(start + k * interval);
-      const int from = pick(rng);
-      int to = pick(rng);
-      while (to == from) to = pick(rng);
+    SendPacedRandomPairs(n, options.rate, options.seconds, [&](int64_t k, int from, int to) {
       if (!clients[from]->Send(pki.states()[to].code, k, options.payload_bytes)) ++run.errors;
       progress->Update(absl::StrFormat("latency (mosquitto): %d/%d sent, %d received", k + 1, count,
                                        run.received.load()));
-    }
+    });
     status = Await([&] { return run.received >= count; }, &broker, options, progress,
                    [&] {
                      return absl::StrFormat("latency (mosquitto): %d/%d received",

@@ -2,16 +2,15 @@
 
 #include <atomic>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <filesystem>
 #include <functional>
-#include <random>
 #include <thread>
 
 #include "absl/strings/str_format.h"
 #include "bench/bench_message.h"
 #include "bench/node_store.h"
+#include "bench/paced_pairs.h"
 #include "bench/relay_target.h"
 #include "bench/run_tracker.h"
 #include "bench/signature_bound.h"
@@ -92,8 +91,8 @@ class OurNetwork {
                    });
   }
 
-  // Makes, signs and submits a message from node `from` on a worker; retries (after 50 ms)
-  // while the relay answers RESOURCE_EXHAUSTED or UNAVAILABLE. `done` gets the recipients.
+  // Makes, signs and submits a message from node `from` on a worker (SubmitRetrying: tried
+  // again while the relay is busy). `done` gets the recipients.
   void Send(int from, std::vector<std::string> to, std::function<void(int recipients)> done,
             bool track_latency) {
     ++pending_;
@@ -102,9 +101,12 @@ class OurNetwork {
           SimulatedNode& node = *nodes_[from];
           v1::Message m = MakeBenchMessage(node.state(), to, options_.payload_bytes);
           auto envelope =
-              std::make_shared<v1::Envelope>(SignEnvelope(m.SerializeAsString(), node.key()));
+              std::make_shared<const v1::Envelope>(SignEnvelope(m.SerializeAsString(), node.key()));
           if (track_latency) tracker_.Submitting(m.id());
-          SubmitWithRetry(from, envelope, done);
+          node.SubmitRetrying(envelope, [this, done](int recipients) {
+            tracker_.Submitted();
+            done(recipients);
+          });
           --pending_;
         });
   }
@@ -144,31 +146,6 @@ class OurNetwork {
       : options_(options),
         workers_(options.threads > 0 ? options.threads
                                      : std::max(1u, std::thread::hardware_concurrency())) {}
-
-  void SubmitWithRetry(int from, const std::shared_ptr<v1::Envelope>& envelope,
-                       const std::function<void(int)>& done) {
-    ++pending_;
-    nodes_[from]->Submit(*envelope, [this, from, envelope, done](const grpc::Status& s,
-                                                                 int recipients) {
-      if (s.ok()) {
-        tracker_.Submitted();
-        done(recipients);
-      } else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
-                 s.error_code() == grpc::StatusCode::UNAVAILABLE) {
-        tracker_.SubmitRetried();
-        auto timer =
-            std::make_shared<boost::asio::steady_timer>(workers_, std::chrono::milliseconds(50));
-        ++pending_;
-        timer->async_wait([this, timer, from, envelope, done](const boost::system::error_code&) {
-          SubmitWithRetry(from, envelope, done);
-          --pending_;
-        });
-      } else {
-        tracker_.Error(nodes_[from]->state() + ": submit failed: " + s.error_message());
-      }
-      --pending_;
-    });
-  }
 
   const BenchOptions options_;
   std::unique_ptr<RelayTarget> relay_;
@@ -281,21 +258,15 @@ absl::Status Latency(OurNetwork& net, Progress* progress, ScenarioResult* result
   if (absl::Status s = net.ConnectAll(progress, "latency"); !s.ok()) return s;
   const auto before = net.relay().Usage();
   RunTracker& t = net.tracker();
-  std::mt19937 rng(7);
-  std::uniform_int_distribution<int> pick(0, n - 1);
-  const auto interval = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / net.options().rate));
-  const int64_t count = static_cast<int64_t>(net.options().rate * net.options().seconds);
-  const auto start = std::chrono::steady_clock::now();
+  const int64_t count = PacedCount(net.options().rate, net.options().seconds);
   const int64_t start_ns = RunTracker::Now();
-  for (int64_t k = 0; k < count; ++k) {
-    std::this_thread::sleep_until(start + k * interval);
-    const int from = pick(rng);
-    int to = pick(rng);
-    while (to == from) to = pick(rng);
-    net.Send(
-        from, {net.nodes()[to]->state()}, [](int) {}, true);
-    progress->Update(absl::StrFormat("latency: %d/%d sent, %d stored", k + 1, count, t.stored()));
-  }
+  SendPacedRandomPairs(
+      n, net.options().rate, net.options().seconds, [&](int64_t k, int from, int to) {
+        net.Send(
+            from, {net.nodes()[to]->state()}, [](int) {}, true);
+        progress->Update(
+            absl::StrFormat("latency: %d/%d sent, %d stored", k + 1, count, t.stored()));
+      });
   absl::Status s = net.WaitFor([&] { return t.receipts() >= count; }, progress,
                                [&] {
                                  return absl::StrFormat("latency: %d/%d stored, %d receipts back",

@@ -1,6 +1,7 @@
 #include "bench/simulated_node.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "client/pocd/acknowledgement.h"
 #include "common/crypto/sha256.h"
@@ -94,6 +95,30 @@ void SimulatedNode::Submit(v1::Envelope envelope, SubmitDone done) {
       });
 }
 
+void SimulatedNode::SubmitRetrying(const std::shared_ptr<const v1::Envelope>& envelope,
+                                   std::function<void(int recipients)> accepted) {
+  ++*context_.pending;
+  Submit(*envelope,
+         [this, envelope, accepted = std::move(accepted)](const grpc::Status& s, int recipients) {
+           if (s.ok()) {
+             accepted(recipients);
+           } else if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+                      s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+             context_.tracker->SubmitRetried();
+             auto timer = std::make_shared<boost::asio::steady_timer>(
+                 *context_.workers, std::chrono::milliseconds(50));
+             ++*context_.pending;
+             timer->async_wait([this, timer, envelope, accepted](const boost::system::error_code&) {
+               SubmitRetrying(envelope, accepted);
+               --*context_.pending;
+             });
+           } else {
+             context_.tracker->Error(state() + ": submit failed: " + s.error_message());
+           }
+           --*context_.pending;
+         });
+}
+
 void SimulatedNode::HandleDelivery(const std::shared_ptr<NodeSession>& session,
                                    const v1::Delivery& delivery) {
   const v1::Envelope& envelope = delivery.envelope();
@@ -165,13 +190,8 @@ void SimulatedNode::AcknowledgePing(const v1::Message& ping) {
   ack.set_sender(state());
   *ack.mutable_created_at() = ToProto(now);
   ack.set_automatic(true);
-  Submit(SignEnvelope(ack.SerializeAsString(), key()),
-         [this, id = ping.id()](const grpc::Status& s, int) {
-           if (!s.ok()) {
-             context_.tracker->Error(state() + ": acknowledging ping " + id +
-                                     " failed: " + s.error_message());
-           }
-         });
+  SubmitRetrying(std::make_shared<const v1::Envelope>(SignEnvelope(ack.SerializeAsString(), key())),
+                 [](int) {});
 }
 
 void SimulatedNode::HandleReceiptNotice(const std::shared_ptr<NodeSession>& session,

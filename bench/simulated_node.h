@@ -59,6 +59,11 @@ class SimulatedNode {
   // the number of recipients in the relay's verified submit receipt.
   using SubmitDone = std::function<void(const grpc::Status&, int recipients)>;
   void Submit(v1::Envelope envelope, SubmitDone done);
+  // Submit, tried again after 50 ms while the relay answers RESOURCE_EXHAUSTED (its rate or
+  // queue limit) or UNAVAILABLE, as pocd's outbox does; any other failure is the tracker's
+  // error. `accepted` runs on a worker with the recipients once the relay took it.
+  void SubmitRetrying(const std::shared_ptr<const v1::Envelope>& envelope,
+                      std::function<void(int recipients)> accepted);
 
  private:
   friend class NodeSession;
