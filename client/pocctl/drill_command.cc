@@ -32,52 +32,23 @@ std::string After(const google::protobuf::Timestamp& start, const google::protob
          absl::FormatDuration(absl::Trunc(FromProto(t) - FromProto(start), absl::Milliseconds(1)));
 }
 
-class DrillsClient {
- public:
-  static absl::StatusOr<DrillsClient> Open(const DrillOptions& o, CommandContext& ctx) {
-    if (o.secretariat.empty()) {
-      return absl::InvalidArgumentError(
-          "drills are the Secretariat's: give --secretariat FILE (relay address and the "
-          "Secretariat's admin certificate; see deploy/secretariat.toml.sample) or set "
-          "POC_SECRETARIAT");
-    }
-    ASSIGN_OR_RETURN(std::unique_ptr<SecretariatRelay> relay,
-                     SecretariatRelay::Open(o.secretariat, ctx.timeout()));
-    return DrillsClient(std::move(relay));
-  }
+using DrillsClient = SecretariatService<v1::Drills>;
 
-  template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(grpc::Status (v1::Drills::Stub::*method)(grpc::ClientContext*,
-                                                                         const Request&, Response*),
-                                const Request& request) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + relay_->timeout()));
-    Response response;
-    grpc::Status s = (stub_.get()->*method)(&ctx, request, &response);
-    if (!s.ok()) {
-      return relay_->Failed(s);
-    }
-    return response;
-  }
+absl::StatusOr<DrillsClient> OpenDrills(const DrillOptions& o, CommandContext& ctx) {
+  return DrillsClient::Open(o.secretariat, ctx.timeout(), "drills");
+}
 
-  // The full id of the drill `id` names (itself, or a unique prefix of 8+ characters).
-  absl::StatusOr<std::string> Resolve(const std::string& id) {
-    return ResolveRecordId(
-        id, "drill", "pocctl drill list", [&]() -> absl::StatusOr<std::vector<std::string>> {
-          ASSIGN_OR_RETURN(const v1::ListDrillsResponse list,
-                           Call(&v1::Drills::Stub::ListDrills, v1::ListDrillsRequest()));
-          std::vector<std::string> ids;
-          for (const v1::Drill& d : list.drills()) ids.push_back(d.id());
-          return ids;
-        });
-  }
-
- private:
-  explicit DrillsClient(std::unique_ptr<SecretariatRelay> relay)
-      : relay_(std::move(relay)), stub_(v1::Drills::NewStub(relay_->channel())) {}
-  std::unique_ptr<SecretariatRelay> relay_;
-  std::unique_ptr<v1::Drills::Stub> stub_;
-};
+// The full id of the drill `id` names (itself, or a unique prefix of 8+ characters).
+absl::StatusOr<std::string> ResolveDrill(DrillsClient& client, const std::string& id) {
+  return ResolveRecordId(
+      id, "drill", "pocctl drill list", [&]() -> absl::StatusOr<std::vector<std::string>> {
+        ASSIGN_OR_RETURN(const v1::ListDrillsResponse list,
+                         client.Call(&v1::Drills::Stub::ListDrills, v1::ListDrillsRequest()));
+        std::vector<std::string> ids;
+        for (const v1::Drill& d : list.drills()) ids.push_back(d.id());
+        return ids;
+      });
+}
 
 absl::Status Start(const DrillOptions& o, CommandContext& ctx) {
   std::ifstream in(o.scenario);
@@ -87,7 +58,7 @@ absl::Status Start(const DrillOptions& o, CommandContext& ctx) {
   std::stringstream text;
   text << in.rdbuf();
   ASSIGN_OR_RETURN(v1::DrillScenario scenario, ParseDrillScenario(text.str(), o.scenario));
-  ASSIGN_OR_RETURN(DrillsClient client, DrillsClient::Open(o, ctx));
+  ASSIGN_OR_RETURN(DrillsClient client, OpenDrills(o, ctx));
   v1::StartDrillRequest request;
   *request.mutable_scenario() = std::move(scenario);
   ASSIGN_OR_RETURN(v1::StartDrillResponse r, client.Call(&v1::Drills::Stub::StartDrill, request));
@@ -187,7 +158,7 @@ absl::Status RunDrill(const DrillOptions& o, CommandContext& ctx) {
   if (o.start->parsed()) {
     return Start(o, ctx);
   }
-  ASSIGN_OR_RETURN(DrillsClient client, DrillsClient::Open(o, ctx));
+  ASSIGN_OR_RETURN(DrillsClient client, OpenDrills(o, ctx));
   if (o.list->parsed()) {
     ASSIGN_OR_RETURN(v1::ListDrillsResponse list,
                      client.Call(&v1::Drills::Stub::ListDrills, v1::ListDrillsRequest()));
@@ -206,7 +177,7 @@ absl::Status RunDrill(const DrillOptions& o, CommandContext& ctx) {
     ctx.out() << table.Render();
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(std::string id, client.Resolve(o.id));
+  ASSIGN_OR_RETURN(std::string id, ResolveDrill(client, o.id));
   v1::GetDrillReportRequest request;
   request.set_drill_id(id);
   ASSIGN_OR_RETURN(v1::GetDrillReportResponse report,

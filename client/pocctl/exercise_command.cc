@@ -20,55 +20,24 @@ namespace poc::pocctl {
 namespace {
 
 // The relay's Exercises service over the --secretariat file's channel.
-class ExercisesClient {
- public:
-  static absl::StatusOr<ExercisesClient> Open(const ExerciseOptions& o, CommandContext& ctx) {
-    if (o.secretariat.empty()) {
-      return absl::InvalidArgumentError(
-          "exercises are the Secretariat's: give --secretariat FILE (relay address and the "
-          "Secretariat's admin certificate; see deploy/secretariat.toml.sample) or set "
-          "POC_SECRETARIAT");
-    }
-    ASSIGN_OR_RETURN(std::unique_ptr<SecretariatRelay> relay,
-                     SecretariatRelay::Open(o.secretariat, ctx.timeout()));
-    return ExercisesClient(std::move(relay));
-  }
+using ExercisesClient = SecretariatService<v1::Exercises>;
 
-  // Calls `method` on the stub with a deadline; the relay's refusal comes back as a status.
-  template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(grpc::Status (v1::Exercises::Stub::*method)(grpc::ClientContext*,
-                                                                            const Request&,
-                                                                            Response*),
-                                const Request& request) {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + relay_->timeout()));
-    Response response;
-    grpc::Status s = (stub_.get()->*method)(&ctx, request, &response);
-    if (!s.ok()) {
-      return relay_->Failed(s);
-    }
-    return response;
-  }
+absl::StatusOr<ExercisesClient> OpenExercises(const ExerciseOptions& o, CommandContext& ctx) {
+  return ExercisesClient::Open(o.secretariat, ctx.timeout(), "exercises");
+}
 
-  // The full id of the exercise `id` names (itself, or a unique prefix of 8+ characters).
-  absl::StatusOr<std::string> Resolve(const std::string& id) {
-    return ResolveRecordId(
-        id, "exercise", "pocctl exercise list", [&]() -> absl::StatusOr<std::vector<std::string>> {
-          ASSIGN_OR_RETURN(const v1::ListExercisesResponse list,
-                           Call(&v1::Exercises::Stub::ListExercises, v1::ListExercisesRequest()));
-          std::vector<std::string> ids;
-          for (const v1::ExerciseRecord& r : list.records()) ids.push_back(r.exercise().id());
-          return ids;
-        });
-  }
-
- private:
-  explicit ExercisesClient(std::unique_ptr<SecretariatRelay> relay)
-      : relay_(std::move(relay)), stub_(v1::Exercises::NewStub(relay_->channel())) {}
-
-  std::unique_ptr<SecretariatRelay> relay_;
-  std::unique_ptr<v1::Exercises::Stub> stub_;
-};
+// The full id of the exercise `id` names (itself, or a unique prefix of 8+ characters).
+absl::StatusOr<std::string> ResolveExercise(ExercisesClient& client, const std::string& id) {
+  return ResolveRecordId(
+      id, "exercise", "pocctl exercise list", [&]() -> absl::StatusOr<std::vector<std::string>> {
+        ASSIGN_OR_RETURN(
+            const v1::ListExercisesResponse list,
+            client.Call(&v1::Exercises::Stub::ListExercises, v1::ListExercisesRequest()));
+        std::vector<std::string> ids;
+        for (const v1::ExerciseRecord& r : list.records()) ids.push_back(r.exercise().id());
+        return ids;
+      });
+}
 
 std::string Every(const v1::Exercise& e) {
   return e.has_every() && DurationFromProto(e.every()) > absl::ZeroDuration()
@@ -148,7 +117,7 @@ std::string FormatShow(const v1::ExerciseRecord& r) {
 
 absl::Status RunCreate(const ExerciseOptions& o, CommandContext& ctx) {
   ASSIGN_OR_RETURN(const v1::CreateExerciseRequest request, ExerciseRequestFromFlags(o, ctx.Now()));
-  ASSIGN_OR_RETURN(ExercisesClient client, ExercisesClient::Open(o, ctx));
+  ASSIGN_OR_RETURN(ExercisesClient client, OpenExercises(o, ctx));
   ASSIGN_OR_RETURN(const v1::CreateExerciseResponse response,
                    client.Call(&v1::Exercises::Stub::CreateExercise, request));
   if (ctx.json()) {
@@ -314,7 +283,7 @@ absl::Status RunExercise(const ExerciseOptions& o, CommandContext& ctx) {
   if (o.create->parsed()) {
     return RunCreate(o, ctx);
   }
-  ASSIGN_OR_RETURN(ExercisesClient client, ExercisesClient::Open(o, ctx));
+  ASSIGN_OR_RETURN(ExercisesClient client, OpenExercises(o, ctx));
   if (o.list->parsed()) {
     ASSIGN_OR_RETURN(const v1::ListExercisesResponse list,
                      client.Call(&v1::Exercises::Stub::ListExercises, v1::ListExercisesRequest()));
@@ -324,7 +293,7 @@ absl::Status RunExercise(const ExerciseOptions& o, CommandContext& ctx) {
     ctx.out() << FormatList(list);
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(const std::string id, client.Resolve(o.id));
+  ASSIGN_OR_RETURN(const std::string id, ResolveExercise(client, o.id));
   if (o.show->parsed()) {
     v1::GetExerciseRequest request;
     request.set_exercise_id(id);

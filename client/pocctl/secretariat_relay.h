@@ -1,7 +1,7 @@
 // The Secretariat's own line to the relay, for the procedures that are the Secretariat's
-// (pocctl observer propose, list; pocctl exercise). The Secretariat runs no pocd: pocctl talks
-// to the relay's Observers and Exercises services directly, with the Secretariat's admin
-// certificate (urn:poc:secretariat), named in a small TOML file:
+// (pocctl observer propose, list; pocctl exercise; pocctl drill). The Secretariat runs no pocd:
+// pocctl talks to the relay's Observers and Exercises services directly, with the Secretariat's
+// admin certificate (urn:poc:secretariat), named in a small TOML file:
 //
 //   relay = "relay.example.org:7443"
 //   relay_name = "relay.example.org"   # optional: the name in the relay's certificate
@@ -18,8 +18,10 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "poc/v1/observers.grpc.pb.h"
 
@@ -54,6 +56,53 @@ class SecretariatRelay {
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<v1::Observers::Stub> stub_;
   const absl::Duration timeout_;
+};
+
+// One more of the Secretariat's services (v1::Exercises, v1::Drills) on its line to the relay.
+template <typename Service>
+class SecretariatService {
+ public:
+  // `config_path` is --secretariat's file; when it is empty, the error says that `procedures`
+  // ("exercises", "drills") are the Secretariat's and how to name the file.
+  static absl::StatusOr<SecretariatService> Open(const std::string& config_path,
+                                                 absl::Duration timeout,
+                                                 std::string_view procedures) {
+    if (config_path.empty()) {
+      return absl::InvalidArgumentError(
+          std::string(procedures) +
+          " are the Secretariat's: give --secretariat FILE (relay address and the "
+          "Secretariat's admin certificate; see deploy/secretariat.toml.sample) or set "
+          "POC_SECRETARIAT");
+    }
+    absl::StatusOr<std::unique_ptr<SecretariatRelay>> relay =
+        SecretariatRelay::Open(config_path, timeout);
+    if (!relay.ok()) {
+      return relay.status();
+    }
+    return SecretariatService(*std::move(relay));
+  }
+
+  // Calls `method` on the stub with the deadline; the relay's refusal comes back as a status.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(grpc::Status (Service::Stub::*method)(grpc::ClientContext*,
+                                                                      const Request&, Response*),
+                                const Request& request) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + relay_->timeout()));
+    Response response;
+    const grpc::Status s = (stub_.get()->*method)(&ctx, request, &response);
+    if (!s.ok()) {
+      return relay_->Failed(s);
+    }
+    return response;
+  }
+
+ private:
+  explicit SecretariatService(std::unique_ptr<SecretariatRelay> relay)
+      : relay_(std::move(relay)), stub_(Service::NewStub(relay_->channel())) {}
+
+  std::unique_ptr<SecretariatRelay> relay_;
+  std::unique_ptr<typename Service::Stub> stub_;
 };
 
 }  // namespace poc::pocctl

@@ -5,6 +5,8 @@
 
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "client/pocctl/send.h"
 #include "client/pocctl/template_flags.h"
@@ -164,6 +166,18 @@ TEST_F(CommandLineTest, BadRespondByIsAUsageError) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("'soon' is neither a duration"));
   EXPECT_EQ(pocd_.connects, 0);
+}
+
+TEST_F(CommandLineTest, SecretariatCommandsWithoutTheSecretariatsFileSayWhatToGive) {
+  ::unsetenv("POC_SECRETARIAT");
+  for (const auto& [command, procedures] : std::vector<std::pair<std::string, std::string>>{
+           {"exercise", "exercises"}, {"drill", "drills"}}) {
+    const RunResult r = RunWith(pocd_, {command, "list"});
+    EXPECT_EQ(r.exit_code, 1) << command;
+    EXPECT_THAT(r.err, HasSubstr(procedures + " are the Secretariat's: give --secretariat FILE"))
+        << command;
+    EXPECT_EQ(pocd_.connects, 0) << command << " asked the node instead";
+  }
 }
 
 TEST_F(CommandLineTest, RespondByInThePastIsRejectedLocally) {
