@@ -9,7 +9,6 @@
 #include "common/envelope/signed.h"
 #include "common/tls/credentials.h"
 #include "common/util/time_format.h"
-#include "common/util/uuid_v7.h"
 #include "poc/v1/message.pb.h"
 
 namespace poc::bench {
@@ -183,13 +182,7 @@ void SimulatedNode::HandleDelivery(const std::shared_ptr<NodeSession>& session,
 }
 
 void SimulatedNode::AcknowledgePing(const v1::Message& ping) {
-  const absl::Time now = absl::Now();
-  v1::Message ack =
-      MakeAcknowledgement(ping, "Acknowledged automatically by the node (exercise_auto_ack).");
-  ack.set_id(NewUuidV7(now));
-  ack.set_sender(state());
-  *ack.mutable_created_at() = ToProto(now);
-  ack.set_automatic(true);
+  const v1::Message ack = MakeAutomaticAcknowledgement(ping, state(), absl::Now());
   SubmitRetrying(std::make_shared<const v1::Envelope>(SignEnvelope(ack.SerializeAsString(), key())),
                  [](int) {});
 }

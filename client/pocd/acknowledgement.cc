@@ -1,5 +1,8 @@
 #include "client/pocd/acknowledgement.h"
 
+#include "common/util/time_format.h"
+#include "common/util/uuid_v7.h"
+
 namespace poc {
 
 v1::Message MakeAcknowledgement(const v1::Message& original, const std::string& note) {
@@ -17,6 +20,17 @@ v1::Message MakeAcknowledgement(const v1::Message& original, const std::string& 
     t->set_language(original.template_().language().empty() ? "en"
                                                             : original.template_().language());
   }
+  return ack;
+}
+
+v1::Message MakeAutomaticAcknowledgement(const v1::Message& ping, const std::string& state,
+                                         absl::Time now) {
+  v1::Message ack =
+      MakeAcknowledgement(ping, "Acknowledged automatically by the node (exercise_auto_ack).");
+  ack.set_id(NewUuidV7(now));
+  ack.set_sender(state);
+  *ack.mutable_created_at() = ToProto(now);
+  ack.set_automatic(true);
   return ack;
 }
 

@@ -5,7 +5,6 @@
 #include "common/status_macros.h"
 #include "common/template/validation.h"
 #include "common/util/time_format.h"
-#include "common/util/uuid_v7.h"
 
 namespace poc {
 
@@ -20,12 +19,7 @@ absl::StatusOr<bool> AutoAcknowledgeExercisePing(const v1::Message& ping, const 
   if (IsSet(stored.summary().acknowledged_at())) {
     return false;  // a redelivery, or an operator was quicker
   }
-  v1::Message ack =
-      MakeAcknowledgement(ping, "Acknowledged automatically by the node (exercise_auto_ack).");
-  ack.set_id(NewUuidV7(now));
-  ack.set_sender(state);
-  *ack.mutable_created_at() = ToProto(now);
-  ack.set_automatic(true);
+  const v1::Message ack = MakeAutomaticAcknowledgement(ping, state, now);
   RETURN_IF_ERROR(ValidateMessage(ack, ValidationLimits{}));
   RETURN_IF_ERROR(store->AddOutgoing(ack, SignEnvelope(ack.SerializeAsString(), key)));
   RETURN_IF_ERROR(store->MarkAcknowledged(ping.id(), ack.id(), now));
