@@ -51,6 +51,12 @@ TEST_F(SqliteTest, OpenCreatesAWalDatabaseWithFullSync) {
   EXPECT_EQ(QueryInt(db.get(), "PRAGMA foreign_keys"), 1);
 }
 
+TEST_F(SqliteTest, OpenKeepsSavepointJournalsInMemoryNotInTempFiles) {
+  auto db = OpenOrDie(path_);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(QueryInt(db.get(), "PRAGMA temp_store"), 2);  // MEMORY
+}
+
 TEST_F(SqliteTest, CommittedTransactionPersistsAcrossReopen) {
   {
     auto db = OpenOrDie(path_);
