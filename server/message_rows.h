@@ -33,9 +33,15 @@ struct MessageRow {
 };
 absl::Status InsertMessage(SqliteDatabase& db, const MessageRow& row);
 
-// Queues message `id` for each of `recipients`, with a pending delivery for each.
+// Queues message `id` for each of `recipients`, with a pending delivery for each. With `queued`,
+// also appends each new item (seq, state, prev_seq; no payload) for the recipients' sessions.
 absl::Status QueueMessage(SqliteDatabase& db, std::string_view id,
-                          const std::vector<std::string>& recipients);
+                          const std::vector<std::string>& recipients,
+                          std::vector<QueueItem>* queued = nullptr);
+
+// Queues the receipt notice `receipt` (a serialized Signed) of message `id` for `sender`.
+absl::StatusOr<QueueItem> QueueReceiptNotice(SqliteDatabase& db, std::string_view sender,
+                                             std::string_view id, std::string_view receipt);
 
 }  // namespace poc
 

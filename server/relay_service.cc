@@ -121,10 +121,10 @@ grpc::ServerUnaryReactor* RelayService::Submit(grpc::CallbackServerContext* cont
           reactor->Finish(ToGrpcStatus(out.status()));
           return;
         }
-        // The recipients' sessions first: the message is durable, and their fetch need not
-        // wait for the submitter's answer and its log line (delivery latency, README
-        // "Performance").
-        core_->registry.Wake(out->recipients);
+        // The recipients' sessions first: the message is durable, and its delivery need not
+        // wait for the submitter's answer and its log line. A live session that has read its
+        // queue pushes it at once, without reading it back (README "Performance").
+        core_->registry.Offer(out->queued);
         const grpc::Status answered = WriteSubmitAnswer(*out, *core_->metrics, raw_response);
         if (answered.ok()) {
           if (out->duplicate) {

@@ -13,6 +13,7 @@
 #include "common/rpc/grpc_status.h"
 #include "common/util/time_format.h"
 #include "poc/v1/message.pb.h"
+#include "server/offer_decision.h"
 
 namespace poc {
 namespace {
@@ -70,6 +71,33 @@ void RelaySession::Wake() {
   std::lock_guard<std::mutex> lock(mu_);
   backlog_ = true;
   FetchLocked();
+}
+
+void RelaySession::Offer(const QueueItem& item) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_) {
+    return;
+  }
+  switch (DecideOffer(item.seq, item.prev_seq, cursor_, fetching_, HasRoomLocked())) {
+    case OfferAction::kSkip:
+      return;
+    case OfferAction::kRead:
+      backlog_ = true;
+      FetchLocked();
+      return;
+    case OfferAction::kPush: {
+      QueueItem copy = item;
+      PushLocked(copy);
+      WriteNextLocked();
+      return;
+    }
+  }
+}
+
+bool RelaySession::HasRoomLocked() const {
+  const size_t largest = static_cast<size_t>(core_->limits.max_message_bytes) + 1024;
+  return pushed_.size() < kWindow && out_.size() < kWriteAheadFrames &&
+         out_bytes_ + largest <= kWriteAheadBytes;
 }
 
 void RelaySession::Close(int status_code, const std::string& reason) {
@@ -147,33 +175,37 @@ void RelaySession::FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_
     return;
   }
   for (QueueItem& item : *items) {
-    cursor_ = std::max(cursor_, item.seq);
-    v1::RelayFrame frame;
-    Pushed pushed{item.kind, item.message_id, {}, {}};
-    if (item.kind == QueueItem::Kind::kDelivery) {
-      v1::Delivery* d = frame.mutable_delivery();
-      d->set_seq(item.seq);
-      if (!d->mutable_envelope()->ParseFromString(item.payload)) {
-        spdlog::error("stored envelope of {} does not parse; skipping", item.message_id);
-        continue;
-      }
-      pushed.message_hash = Sha256(d->envelope().message());
-    } else {
-      v1::ReceiptNotice* n = frame.mutable_receipt_notice();
-      n->set_seq(item.seq);
-      if (!n->mutable_receipt()->ParseFromString(item.payload)) {
-        spdlog::error("stored receipt for {} does not parse; skipping", item.message_id);
-        continue;
-      }
-    }
-    pushed_.emplace(item.seq, std::move(pushed));
-    QueueLocked(std::move(frame));
+    PushLocked(item);
   }
   if (!refetch_ && items->size() < asked) {
     backlog_ = false;  // drained; a Wake says when there is more
   }
   WriteNextLocked();
   FetchLocked();
+}
+
+void RelaySession::PushLocked(QueueItem& item) {
+  cursor_ = std::max(cursor_, item.seq);
+  v1::RelayFrame frame;
+  Pushed pushed{item.kind, item.message_id, {}, {}};
+  if (item.kind == QueueItem::Kind::kDelivery) {
+    v1::Delivery* d = frame.mutable_delivery();
+    d->set_seq(item.seq);
+    if (!d->mutable_envelope()->ParseFromString(item.payload)) {
+      spdlog::error("stored envelope of {} does not parse; skipping", item.message_id);
+      return;
+    }
+    pushed.message_hash = Sha256(d->envelope().message());
+  } else {
+    v1::ReceiptNotice* n = frame.mutable_receipt_notice();
+    n->set_seq(item.seq);
+    if (!n->mutable_receipt()->ParseFromString(item.payload)) {
+      spdlog::error("stored receipt for {} does not parse; skipping", item.message_id);
+      return;
+    }
+  }
+  pushed_.emplace(item.seq, std::move(pushed));
+  QueueLocked(std::move(frame));
 }
 
 void RelaySession::WriteNextLocked() {
@@ -316,7 +348,7 @@ void RelaySession::HandleDeliveryAck(const v1::DeliveryAck& ack) {
                                  } else if (!out->sender.empty()) {
                                    spdlog::info("delivered {} to {}", message_id, state_);
                                    core_->metrics->deliveries.fetch_add(1);
-                                   core_->registry.Wake(out->sender);
+                                   core_->registry.Offer(out->queued);
                                  }
                                  Answered(seq);
                                });

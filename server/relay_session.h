@@ -22,6 +22,10 @@ namespace poc {
 // frames (and about kWriteAheadBytes, or one frame of the largest message) wait to be written;
 // the rest stay in the store. So a node that stops reading its stream costs the relay a few
 // frames, however much is queued for its State.
+//
+// Items reach the session two ways: it reads the store from its cursor (at start, and after a
+// Wake), or the writer hands it one just committed (Offer), which it pushes without reading
+// only when server/offer_decision.h allows; relay order per State holds either way.
 class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::RelayFrame>,
                            public SessionHandle {
  public:
@@ -37,6 +41,7 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
   void OnDone() override;
 
   void Wake() override;
+  void Offer(const QueueItem& item) override;
   void Close(int status_code, const std::string& reason) override;
   void DirectoryChanged(uint64_t version) override;
 
@@ -61,6 +66,11 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
   void WriteNextLocked();
   void FinishLocked(grpc::Status status);
   void FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_t asked);
+  // Turns `item` into a frame waiting to be written and a pushed item awaiting its answer, and
+  // moves cursor_ to it; skips (with an error logged) one whose stored bytes do not parse.
+  void PushLocked(QueueItem& item);
+  // Whether another item fits the window and the write-ahead bounds.
+  bool HasRoomLocked() const;
   // Store work in flight holds the session alive: Hold() before starting it, and end its
   // callback with Release(), which deletes the session when it is done and nothing is left.
   void Hold();

@@ -35,10 +35,26 @@ struct NewMessage {
   absl::Time relay_time;
 };
 
+struct QueueItem {
+  enum class Kind { kDelivery = 1, kReceiptNotice = 2 };
+  uint64_t seq = 0;
+  Kind kind = Kind::kDelivery;
+  std::string message_id;
+  std::string payload;  // kDelivery: serialized Envelope; kReceiptNotice: serialized Signed
+  // Set on the items a write hands to the recipients' live sessions at commit (SubmitOutcome,
+  // DeliveryOutcome), empty and 0 on those FetchQueue reads. `prev_seq` is the highest seq
+  // queued for `state` before this item, as of its transaction (0: none): a session that has
+  // taken every item up to prev_seq from the store may push this one without reading the store,
+  // in relay order; any other must read (RelaySession::Offer).
+  std::string state;
+  uint64_t prev_seq = 0;
+};
+
 struct SubmitOutcome {
   std::string receipt;  // the serialized relay-signed poc.v1.Signed receipt
   bool duplicate = false;
   std::vector<std::string> recipients;  // whose queues gained an item (empty for duplicates)
+  std::vector<QueueItem> queued;        // those items, envelope included, for live sessions
 };
 
 // Makes the signed receipt once the audit index is known; runs inside the store's commit.
@@ -58,14 +74,7 @@ struct DeliveryOutcome {
   // Whose queue gained the receipt notice; empty if nothing changed. "secretariat" for an
   // exercise ping, whose receipt is queued for nobody (the relay keeps it).
   std::string sender;
-};
-
-struct QueueItem {
-  enum class Kind { kDelivery = 1, kReceiptNotice = 2 };
-  uint64_t seq = 0;
-  Kind kind = Kind::kDelivery;
-  std::string message_id;
-  std::string payload;  // kDelivery: serialized Envelope; kReceiptNotice: serialized Signed
+  std::vector<QueueItem> queued;  // the sender's receipt notice, if one was queued
 };
 
 // The directory the relay serves (published) and the Secretariat's file it was built from. They

@@ -2,6 +2,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include "server/relay_store.h"
+
 namespace poc {
 
 void SessionRegistry::Register(const std::string& state, SessionHandle* session,
@@ -37,6 +39,16 @@ void SessionRegistry::Wake(const std::vector<std::string>& states) {
     auto it = sessions_.find(state);
     if (it != sessions_.end()) {
       it->second.session->Wake();
+    }
+  }
+}
+
+void SessionRegistry::Offer(const std::vector<QueueItem>& items) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const QueueItem& item : items) {
+    auto it = sessions_.find(item.state);
+    if (it != sessions_.end()) {
+      it->second.session->Offer(item);
     }
   }
 }

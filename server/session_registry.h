@@ -11,12 +11,18 @@
 
 namespace poc {
 
+struct QueueItem;  // server/relay_store.h
+
 // A live session as the registry sees it.
 class SessionHandle {
  public:
   virtual ~SessionHandle() = default;
   // New items may be queued for this session's State. Must not block.
   virtual void Wake() = 0;
+  // `item`, just committed for this session's State, with its prev_seq set: pushed at once when
+  // the session has taken everything before it from the store, else read from the store like a
+  // Wake(). Must not block.
+  virtual void Offer(const QueueItem& item) = 0;
   // Ends the session with `status_code` (a grpc::StatusCode) and `reason`. Must not block.
   virtual void Close(int status_code, const std::string& reason) = 0;
   // The relay now serves directory `version`: tell the node. Must not block.
@@ -34,6 +40,8 @@ class SessionRegistry {
   void Unregister(const std::string& state, SessionHandle* session);
   void Wake(const std::string& state);
   void Wake(const std::vector<std::string>& states);
+  // Hands each committed item to its State's live session, if any (SessionHandle::Offer).
+  void Offer(const std::vector<QueueItem>& items);
   // Ends every session (relay shutdown), so that nodes reconnect elsewhere or later.
   void CloseAll(const std::string& reason);
   // Tells every open session that the relay now serves directory `version`.

@@ -278,7 +278,8 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
           return absl::OkStatus();
         }
         RETURN_IF_ERROR(CheckQueueRoom(msg->recipients));
-        RETURN_IF_ERROR(QueueMessage(db, msg->id, msg->recipients));
+        std::vector<QueueItem> queued;
+        RETURN_IF_ERROR(QueueMessage(db, msg->id, msg->recipients, &queued));
         v1::AuditEvent event;
         switch (msg->kind) {
           case v1::MESSAGE_TYPE_ACKNOWLEDGEMENT:
@@ -318,6 +319,10 @@ void SqliteRelayStore::Submit(NewMessage m, ReceiptMaker make_receipt,
           ++queued_deliveries_[r];
         }
         out->recipients = msg->recipients;
+        for (QueueItem& item : queued) {
+          item.payload = msg->envelope;
+        }
+        out->queued = std::move(queued);
         return absl::OkStatus();
       },
       Answer(out, std::move(done)));
@@ -357,12 +362,10 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
         event.set_sender(out->sender);
         event.set_state(rec->state);
         event.set_receipt_hash(rec->receipt_hash);
+        std::optional<QueueItem> notice;
         if (to_node) {
-          ASSIGN_OR_RETURN(SqliteStatement notice,
-                           db.Prepare("INSERT INTO queue(state, kind, message_id, payload) "
-                                      "VALUES(?, 2, ?, ?)"));
-          RETURN_IF_ERROR(
-              notice.Bind(1, out->sender).Bind(2, rec->message_id).BindBlob(3, rec->receipt).Run());
+          ASSIGN_OR_RETURN(notice,
+                           QueueReceiptNotice(db, out->sender, rec->message_id, rec->receipt));
         }
         ASSIGN_OR_RETURN(SqliteStatement upd,
                          db.Prepare("UPDATE deliveries SET delivered_at_ms = ?, receipt = ?, "
@@ -376,6 +379,9 @@ void SqliteRelayStore::RecordDelivery(DeliveryRecord r,
         ASSIGN_OR_RETURN(uint64_t index, leaves_->Append(event));
         (void)index;
         --queued_deliveries_[rec->state];
+        if (notice.has_value()) {
+          out->queued.push_back(*std::move(notice));
+        }
         return absl::OkStatus();
       },
       Answer(out, std::move(done)));

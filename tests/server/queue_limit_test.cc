@@ -9,10 +9,10 @@
 
 #include "absl/time/clock.h"
 #include "common/crypto/sha256.h"
-#include "common/util/uuid_v7.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/sqlite_relay_store.h"
+#include "tests/server/test_submission.h"
 
 namespace poc {
 namespace {
@@ -44,16 +44,7 @@ class QueueLimitTest : public ::testing::Test {
   }
 
   static NewMessage Message(const std::vector<std::string>& to) {
-    NewMessage m;
-    m.id = NewUuidV7(absl::Now());
-    m.sender = "FRA";
-    m.envelope = "envelope of " + m.id;
-    m.hash = Sha256(m.envelope);
-    m.recipients = to;
-    m.addressed_to = to;
-    m.kind = v1::MESSAGE_TYPE_NOTIFICATION;
-    m.relay_time = absl::Now();
-    return m;
+    return testutil::TestSubmission("FRA", to);
   }
 
   absl::StatusOr<SubmitOutcome> Submit(NewMessage m) {
