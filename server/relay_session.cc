@@ -85,12 +85,10 @@ void RelaySession::Offer(const QueueItem& item) {
       backlog_ = true;
       FetchLocked();
       return;
-    case OfferAction::kPush: {
-      QueueItem copy = item;
-      PushLocked(copy);
+    case OfferAction::kPush:
+      PushLocked(item);
       WriteNextLocked();
       return;
-    }
   }
 }
 
@@ -174,7 +172,7 @@ void RelaySession::FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_
     FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay store unavailable"));
     return;
   }
-  for (QueueItem& item : *items) {
+  for (const QueueItem& item : *items) {
     PushLocked(item);
   }
   if (!refetch_ && items->size() < asked) {
@@ -184,7 +182,7 @@ void RelaySession::FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_
   FetchLocked();
 }
 
-void RelaySession::PushLocked(QueueItem& item) {
+void RelaySession::PushLocked(const QueueItem& item) {
   cursor_ = std::max(cursor_, item.seq);
   v1::RelayFrame frame;
   Pushed pushed{item.kind, item.message_id, {}, {}};

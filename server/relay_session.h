@@ -68,7 +68,7 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
   void FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_t asked);
   // Turns `item` into a frame waiting to be written and a pushed item awaiting its answer, and
   // moves cursor_ to it; skips (with an error logged) one whose stored bytes do not parse.
-  void PushLocked(QueueItem& item);
+  void PushLocked(const QueueItem& item);
   // Whether another item fits the window and the write-ahead bounds.
   bool HasRoomLocked() const;
   // Store work in flight holds the session alive: Hold() before starting it, and end its
