@@ -185,7 +185,7 @@ void RelaySession::FetchDone(absl::StatusOr<std::vector<QueueItem>> items, size_
 void RelaySession::PushLocked(const QueueItem& item) {
   cursor_ = std::max(cursor_, item.seq);
   v1::RelayFrame frame;
-  Pushed pushed{item.kind, item.message_id, {}, {}};
+  Pushed pushed{item.kind, item.message_id, {}};
   if (item.kind == QueueItem::Kind::kDelivery) {
     v1::Delivery* d = frame.mutable_delivery();
     d->set_seq(item.seq);

@@ -54,7 +54,6 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
     QueueItem::Kind kind;
     std::string message_id;
     std::string message_hash;  // deliveries only
-    std::string sender;        // deliveries only
   };
 
   void HandleFrame(const v1::NodeFrame& frame);
