@@ -93,9 +93,8 @@ void RelaySession::Offer(const QueueItem& item) {
 }
 
 bool RelaySession::HasRoomLocked() const {
-  const size_t largest = static_cast<size_t>(core_->limits.max_message_bytes) + 1024;
   return pushed_.size() < kWindow && out_.size() < kWriteAheadFrames &&
-         out_bytes_ + largest <= kWriteAheadBytes;
+         out_bytes_ < kWriteAheadBytes;
 }
 
 void RelaySession::Close(int status_code, const std::string& reason) {
@@ -138,11 +137,9 @@ void RelaySession::FetchLocked() {
     refetch_ = true;
     return;
   }
-  if (pushed_.size() >= kWindow) {
-    return;  // an answer will call FetchLocked again
-  }
-  // Frames not yet written: a node that does not read gets no more (OnWriteDone calls again).
-  if (out_.size() >= kWriteAheadFrames || out_bytes_ >= kWriteAheadBytes) {
+  // Full: an answer (window) or a finished write (a node that does not read gets no more)
+  // calls FetchLocked again.
+  if (!HasRoomLocked()) {
     return;
   }
   // As many as fit the byte bound even if each is of the largest size accepted (at least one).

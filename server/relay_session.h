@@ -68,7 +68,8 @@ class RelaySession final : public grpc::ServerBidiReactor<v1::NodeFrame, v1::Rel
   // Turns `item` into a frame waiting to be written and a pushed item awaiting its answer, and
   // moves cursor_ to it; skips (with an error logged) one whose stored bytes do not parse.
   void PushLocked(const QueueItem& item);
-  // Whether another item fits the window and the write-ahead bounds.
+  // Whether another item may be taken: the window and the write-ahead bounds are not reached (an
+  // item taken may then pass the byte bound by at most its own size). Reads and offers alike.
   bool HasRoomLocked() const;
   // Store work in flight holds the session alive: Hold() before starting it, and end its
   // callback with Release(), which deletes the session when it is done and nothing is left.
